@@ -1,0 +1,59 @@
+using System.CommandLine;
+
+namespace Relay.Client;
+
+/// <summary>The console client's command line: chat (default), <c>send</c> and <c>listen</c>.</summary>
+internal static class ClientCommandLine
+{
+    private static readonly Option<string> HostOption = new("--host")
+    {
+        Description = "Node to connect to.",
+        DefaultValueFactory = _ => "127.0.0.1",
+        Recursive = true,
+    };
+
+    private static readonly Option<int> PortOption = new("--port")
+    {
+        Description = "The node's client port.",
+        DefaultValueFactory = _ => 9999,
+        Recursive = true,
+    };
+
+    private static readonly Option<long> ToOption = new("--to") { Description = "Id of the recipient.", Required = true };
+    private static readonly Argument<string[]> TextArgument = new("text") { Description = "The message.", Arity = ArgumentArity.OneOrMore };
+    private static readonly Option<int?> CountOption = new("--count") { Description = "Exit after this many messages." };
+    private static readonly Option<double?> TimeoutOption = new("--timeout") { Description = "Give up after this many seconds (exit code 1)." };
+
+    public static RootCommand Build()
+    {
+        var send = new Command("send", "Send one message and exit; exit code 1 if the server refuses it.")
+        {
+            ToOption,
+            TextArgument,
+        };
+        send.SetAction((parse, _) => ClientCommands.SendAsync(
+            Endpoint(parse), parse.GetValue(ToOption), string.Join(' ', parse.GetValue(TextArgument)!)));
+
+        var listen = new Command("listen", "Print what arrives, one line per event, until the server closes (or --count/--timeout).")
+        {
+            CountOption,
+            TimeoutOption,
+        };
+        listen.SetAction((parse, token) => ClientCommands.ListenAsync(
+            Endpoint(parse), parse.GetValue(CountOption), parse.GetValue(TimeoutOption), token));
+
+        var root = new RootCommand(
+            "RelayChat console client. With no command: chat at a prompt, or read commands line by line when input is piped.")
+        {
+            HostOption,
+            PortOption,
+            send,
+            listen,
+        };
+        root.SetAction((parse, _) => ClientCommands.ChatAsync(Endpoint(parse)));
+        return root;
+    }
+
+    private static (string Host, int Port) Endpoint(ParseResult parse) =>
+        (parse.GetValue(HostOption)!, parse.GetValue(PortOption));
+}

@@ -1,0 +1,119 @@
+namespace Relay.Client;
+
+/// <summary>What each form of the console client does.</summary>
+internal static class ClientCommands
+{
+    public static async Task<int> ChatAsync((string Host, int Port) endpoint)
+    {
+        await using var client = await TryConnectAsync(endpoint).ConfigureAwait(false);
+        if (client is null)
+            return 1;
+
+        IChatOutput output;
+        Func<string, string?> readLine;
+        if (Console.IsInputRedirected)
+        {
+            output = new PlainOutput();
+            readLine = _ => Console.In.ReadLine();
+        }
+        else
+        {
+            var editor = new LineEditor();
+            output = editor;
+            readLine = editor.ReadLine;
+            output.Print("type /help for the commands");
+        }
+
+        return await new ChatSession(client, output, readLine).RunAsync().ConfigureAwait(false);
+    }
+
+    public static async Task<int> SendAsync((string Host, int Port) endpoint, long target, string text)
+    {
+        await using var client = await TryConnectAsync(endpoint).ConfigureAwait(false);
+        if (client is null)
+            return 1;
+
+        var exitCode = 0;
+        try
+        {
+            await client.SendAsync(target, text).ConfigureAwait(false);
+            // The PONG comes back after the server has handled the message, errors included.
+            await client.PingAsync().ConfigureAwait(false);
+            await foreach (var relayEvent in client.ReadAllAsync().ConfigureAwait(false))
+            {
+                if (relayEvent is PongReceived)
+                    return exitCode;
+                if (relayEvent is ErrorReceived)
+                    exitCode = 1;
+                Console.WriteLine(EventText.Of(relayEvent));
+            }
+        }
+        catch (RelayConnectionException error)
+        {
+            Console.Error.WriteLine($"relay-client: {error.Message}");
+            return 1;
+        }
+        catch (ArgumentException error)
+        {
+            Console.Error.WriteLine($"relay-client: {error.Message}");
+            return 1;
+        }
+
+        Console.Error.WriteLine("relay-client: the server closed the connection before confirming the message");
+        return 1;
+    }
+
+    public static async Task<int> ListenAsync((string Host, int Port) endpoint, int? count, double? timeoutSeconds, CancellationToken cancellation)
+    {
+        await using var client = await TryConnectAsync(endpoint).ConfigureAwait(false);
+        if (client is null)
+            return 1;
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        if (timeoutSeconds is { } seconds)
+            timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
+
+        var received = 0;
+        try
+        {
+            await foreach (var relayEvent in client.ReadAllAsync(timeout.Token).ConfigureAwait(false))
+            {
+                Console.WriteLine(EventText.Of(relayEvent));
+                if (relayEvent is MessageReceived && ++received == count)
+                    return 0;
+            }
+
+            Console.Error.WriteLine("relay-client: the server closed the connection");
+            return 1;
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"relay-client: {received} message(s) within {timeoutSeconds} s");
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
+        catch (RelayConnectionException error)
+        {
+            Console.Error.WriteLine($"relay-client: {error.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<RelayClient?> TryConnectAsync((string Host, int Port) endpoint)
+    {
+        try
+        {
+            var client = await RelayClient.ConnectAsync(endpoint.Host, endpoint.Port).ConfigureAwait(false);
+            Console.WriteLine($"connected to {endpoint.Host}:{endpoint.Port}, your ID is {client.Id}");
+            return client;
+        }
+        catch (RelayConnectionException error)
+        {
+            Console.Error.WriteLine($"relay-client: {error.Message}");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Relay.Client;
+
+return await ClientCommandLine.Build().Parse(args).InvokeAsync();
