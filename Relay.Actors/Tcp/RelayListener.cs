@@ -60,7 +60,6 @@ internal sealed class RelayListener : ReceiveActor, IWithStash
             var reason = failed.Cause.HasValue ? failed.Cause.Value.Message : "unknown reason";
             var error = new InvalidOperationException(
                 $"Cannot listen on {_settings.Host}:{_settings.Port}: {reason}. Is another node using the port? Choose another with --port.");
-            _log.Error(error.Message);
             Become(() => Receive<AwaitBinding>(_ => Sender.Tell(new Status.Failure(error))));
             Stash.UnstashAll();
         });

@@ -176,6 +176,34 @@ public sealed class RelayOverTcpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Disconnects_a_client_that_stops_reading_while_others_keep_relaying()
+    {
+        await using var node = await TestNode.StartAsync("relay.connection.max-outbound-bytes = 64 KiB");
+        var (sender, senderId) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
+        var (stalled, stalledId) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
+        var (healthy, healthyId) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
+        await using var _sender = sender;
+        await using var _stalled = stalled;
+        await using var _healthy = healthy;
+        var batch = string.Concat(Enumerable.Repeat($"TO:{stalledId}:{new string('s', 1000)}\n", 100)) + "PING\n";
+
+        // The kernel buffers some MiB on loopback before the node's own queue fills; the loop is
+        // bounded at 64 MiB, far more than that.
+        var disconnected = false;
+        for (var round = 0; round < 640 && !disconnected; round++)
+        {
+            await sender.SendAsync(batch);
+            for (var line = await sender.ReadLineAsync(); line != "PONG"; line = await sender.ReadLineAsync())
+                disconnected |= line == $"ERROR:UNKNOWN_TARGET:no client {stalledId}";
+        }
+
+        Assert.True(disconnected, "the stalled client was never disconnected");
+        Assert.True(await stalled.WaitForCloseAsync(), "the stalled client's socket is still open");
+        await sender.SendAsync($"TO:{healthyId}:business as usual\n");
+        Assert.Equal($"FROM:{senderId}:business as usual", await healthy.ReadLineAsync());
+    }
+
+    [Fact]
     public async Task Sends_the_replies_before_closing_when_the_client_half_closes()
     {
         var (a, _) = await LineSocket.ConnectClientAsync(_node.ClientEndpoint);

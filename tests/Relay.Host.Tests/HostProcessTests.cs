@@ -1,0 +1,92 @@
+using Relay.Testing;
+
+namespace Relay.Host.Tests;
+
+/// <summary>Relay.Host as a user runs it: a real process, its output, its signals, its exit code.</summary>
+public sealed class HostProcessTests
+{
+    [Fact]
+    public async Task Relays_between_clients_of_a_node_started_from_the_command_line()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        var (a, aId) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
+        var (b, bId) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
+        await using var _a = a;
+        await using var _b = b;
+
+        await a.SendAsync($"TO:{bId}:over a real process\n");
+
+        Assert.Equal($"FROM:{aId}:over a real process", await b.ReadLineAsync());
+        Assert.Equal("127.0.0.1", node.ClientEndpoint.Address.ToString());
+    }
+
+    [Fact]
+    public async Task Exits_zero_on_sigterm_and_closes_its_clients()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        var (client, _) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
+        await using var _client = client;
+
+        node.Process.Terminate();
+
+        Assert.Equal(0, await node.Process.WaitForExitAsync());
+        Assert.True(await client.WaitForCloseAsync(), "the client's connection stayed open");
+    }
+
+    [Fact]
+    public async Task Reads_overrides_from_a_config_file()
+    {
+        var config = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(config, "relay.connection.max-line-bytes = 16\n");
+            await using var node = await NodeProcess.StartAsync("--config", config);
+            var (a, _) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
+            await using var _a = a;
+
+            await a.SendAsync("TO:1:this line is longer than sixteen bytes\n");
+
+            Assert.Equal("ERROR:TOO_LONG:line longer than 16 bytes discarded", await a.ReadLineAsync());
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
+    public async Task Refuses_a_port_in_use_with_one_clear_line_and_exit_code_1()
+    {
+        await using var first = await NodeProcess.StartAsync();
+        await using var second = TestProcess.StartProject("Relay.Host", "--port", first.ClientEndpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(1, await second.WaitForExitAsync());
+        // Akka.IO logs the socket error with its trace; what the user reads last is one clear line.
+        Assert.StartsWith(
+            $"relay: Cannot listen on 127.0.0.1:{first.ClientEndpoint.Port}: Address already in use.",
+            second.Transcript.Split('\n')[^1]);
+    }
+
+    [Theory]
+    [InlineData("--port", "70000", "--port must be 0-65535")]
+    [InlineData("--host", "not-an-address", "--host must be an IP address")]
+    [InlineData("--config", "/no/such/file.conf", "/no/such/file.conf")]
+    public async Task Refuses_bad_options_with_a_clear_message(string option, string value, string expected)
+    {
+        await using var host = TestProcess.StartProject("Relay.Host", option, value);
+
+        Assert.NotEqual(0, await host.WaitForExitAsync());
+        Assert.Contains(expected, host.Transcript);
+    }
+
+    [Fact]
+    public async Task Documents_its_options_in_help()
+    {
+        await using var host = TestProcess.StartProject("Relay.Host", "--help");
+
+        Assert.Equal(0, await host.WaitForExitAsync());
+        Assert.Contains("--host", host.Transcript);
+        Assert.Contains("--port", host.Transcript);
+        Assert.Contains("--config", host.Transcript);
+    }
+}
