@@ -1,5 +1,6 @@
 using System.Net;
 using System.Reflection;
+using Akka;
 using Akka.Actor;
 using Akka.Configuration;
 using Relay.Actors.Registry;
@@ -65,6 +66,10 @@ public sealed class RelayNode : IAsyncDisposable
             var registry = system.ActorOf(ClientRegistry.Props(), "registry");
             var listener = system.ActorOf(RelayListener.Props(settings, registry), "listener");
             var bound = await listener.Ask<ListenerBound>(AwaitBinding.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+
+            // First step of any shutdown: stop taking new clients.
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-listening",
+                () => listener.Ask<Done>(StopListening.Instance, TimeSpan.FromSeconds(5)));
             return new RelayNode(system, settings, (IPEndPoint)bound.Endpoint);
         }
         catch

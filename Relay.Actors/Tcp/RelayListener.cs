@@ -1,4 +1,5 @@
 using System.Net;
+using Akka;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
@@ -15,6 +16,13 @@ public sealed record AwaitBinding
 
 /// <summary>The listener's answer to <see cref="AwaitBinding"/>: where clients connect.</summary>
 public sealed record ListenerBound(EndPoint Endpoint);
+
+/// <summary>Stop accepting clients (shutdown); answered with <see cref="Done"/> once the port is closed.</summary>
+public sealed record StopListening
+{
+    /// <summary>The one instance.</summary>
+    public static readonly StopListening Instance = new();
+}
 
 /// <summary>
 /// Binds the client port with Akka.IO and gives every accepted socket its own <see cref="ConnectionActor"/>.
@@ -52,7 +60,8 @@ internal sealed class RelayListener : ReceiveActor, IWithStash
         {
             Sender.Tell(new TcpMessage.ResumeAccepting(_settings.ConcurrentAccepts));
             _log.Info("Listening for clients on {0}", bound.LocalAddress);
-            Become(() => Listening(bound.LocalAddress));
+            var tcpListener = Sender;
+            Become(() => Listening(bound.LocalAddress, tcpListener));
             Stash.UnstashAll();
         });
         Receive<TcpMessage.CommandFailed>(failed =>
@@ -66,10 +75,24 @@ internal sealed class RelayListener : ReceiveActor, IWithStash
         Receive<AwaitBinding>(_ => Stash.Stash());
     }
 
-    private void Listening(EndPoint endpoint)
+    private void Listening(EndPoint endpoint, IActorRef tcpListener)
     {
         Receive<TcpMessage.Connected>(connected =>
             Context.ActorOf(ConnectionActor.Props(Sender, connected.RemoteAddress, _registry, _settings.Connection)));
         Receive<AwaitBinding>(_ => Sender.Tell(new ListenerBound(endpoint)));
+        Receive<StopListening>(_ =>
+        {
+            tcpListener.Tell(TcpMessage.Unbind.Instance);
+            var requester = Sender;
+            Become(() =>
+            {
+                Receive<TcpMessage.Unbound>(_ =>
+                {
+                    _log.Info("Stopped listening for clients on {0}", endpoint);
+                    requester.Tell(Done.Instance);
+                });
+                Receive<TcpMessage.Connected>(_ => Sender.Tell(TcpMessage.Abort.Instance));
+            });
+        });
     }
 }
