@@ -2,18 +2,24 @@ using System.Net;
 using System.Reflection;
 using Akka;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
+using Relay.Actors.Ids;
 using Relay.Actors.Registry;
 using Relay.Actors.Tcp;
 
 namespace Relay.Actors;
 
 /// <summary>
-/// Starts a RelayChat node: the registry and the client listener, wired as production wires them.
-/// Relay.Host and the tests both start nodes through here.
+/// Starts a RelayChat node: joins the cluster, starts the id allocator singleton, the node's id
+/// pool and lease directory, the sharded registry and the client listener, wired as production
+/// wires them. Relay.Host and the tests both start nodes through here.
 /// </summary>
 public sealed class RelayNode : IAsyncDisposable
 {
+    private const string RegistryTypeName = "client-registry";
+
     private RelayNode(ActorSystem system, RelaySettings settings, IPEndPoint clientEndpoint)
     {
         System = system;
@@ -29,6 +35,9 @@ public sealed class RelayNode : IAsyncDisposable
 
     /// <summary>Where clients connect (the actual port when 0 was asked for).</summary>
     public IPEndPoint ClientEndpoint { get; }
+
+    /// <summary>Where other nodes reach this one (the actual port when 0 was asked for).</summary>
+    public Address ClusterAddress => Akka.Cluster.Cluster.Get(System).SelfAddress;
 
     /// <summary>Completes when the node has shut down, for whatever reason.</summary>
     public Task WhenTerminated => System.WhenTerminated;
@@ -56,20 +65,28 @@ public sealed class RelayNode : IAsyncDisposable
         return config;
     }
 
-    /// <summary>Starts a node and returns once it accepts clients; throws if it cannot listen.</summary>
-    public static async Task<RelayNode> StartAsync(Config config, string systemName = "relay")
+    /// <summary>
+    /// Starts a node and returns once it is a cluster member with ids to give and accepts clients.
+    /// Waits as long as it takes to join (seeds may start later) unless <paramref name="cancellation"/> fires.
+    /// </summary>
+    public static async Task<RelayNode> StartAsync(Config config, CancellationToken cancellation = default, string systemName = "relay")
     {
         var settings = RelaySettings.Create(config);
         var system = ActorSystem.Create(systemName, config);
         try
         {
-            var registry = system.ActorOf(ClientRegistry.Props(), "registry");
-            var listener = system.ActorOf(RelayListener.Props(settings, registry), "listener");
-            var bound = await listener.Ask<ListenerBound>(AwaitBinding.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            var services = await StartClusterAsync(system, settings, cancellation).ConfigureAwait(false);
+            var listener = system.ActorOf(RelayListener.Props(settings, services), "listener");
+            var bound = await listener.Ask<ListenerBound>(AwaitBinding.Instance, TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
 
-            // First step of any shutdown: stop taking new clients.
-            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-listening",
+            var shutdown = CoordinatedShutdown.Get(system);
+            // First stop taking new clients, then tell the connected ones to go elsewhere; only
+            // then does the node leave the cluster (later phases) and its shards hand over.
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-listening",
                 () => listener.Ask<Done>(StopListening.Instance, TimeSpan.FromSeconds(5)));
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "disconnect-clients",
+                () => listener.Ask<Done>(new DisconnectClients(settings.Cluster.LeaveTimeout), settings.Cluster.LeaveTimeout + TimeSpan.FromSeconds(1)));
+
             return new RelayNode(system, settings, (IPEndPoint)bound.Endpoint);
         }
         catch
@@ -82,4 +99,39 @@ public sealed class RelayNode : IAsyncDisposable
     /// <summary>Shuts the node down through CoordinatedShutdown, as Ctrl+C does.</summary>
     public async ValueTask DisposeAsync() =>
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+
+    private static async Task<NodeServices> StartClusterAsync(ActorSystem system, RelaySettings settings, CancellationToken cancellation)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        if (system.Settings.Config.GetStringList("akka.cluster.seed-nodes").Count == 0)
+            cluster.Join(cluster.SelfAddress);
+
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        await up.Task.WaitAsync(cancellation).ConfigureAwait(false);
+
+        var timeout = settings.Cluster.MajorityTimeout;
+        var blocks = new IdBlocks(settings.Cluster.IdBlockSize);
+        var routes = new RoutingTable();
+        var directory = system.ActorOf(LeaseDirectory.Props(routes, timeout), "lease-directory");
+
+        system.ActorOf(
+            ClusterSingletonManager.Props(IdAllocator.Props(timeout), PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)),
+            "id-allocator");
+        var allocator = system.ActorOf(
+            ClusterSingletonProxy.Props("/user/id-allocator", ClusterSingletonProxySettings.Create(system)),
+            "id-allocator-proxy");
+        var pool = system.ActorOf(IdPool.Props(allocator, blocks, settings.Cluster.IdLowWater, timeout * 2), "id-pool");
+
+        var registry = await ClusterSharding.Get(system).StartAsync(
+            RegistryTypeName,
+            BlockRegistry.Props(settings.Cluster.EmptyRegistryIdle),
+            ClusterShardingSettings.Create(system),
+            new BlockMessageExtractor(blocks),
+            new BlockOwnerAllocation(routes, directory, cluster.SelfAddress, timeout),
+            PoisonPill.Instance).ConfigureAwait(false);
+
+        await pool.Ask<Done>(AwaitIds.Instance, Timeout.InfiniteTimeSpan, cancellation).ConfigureAwait(false);
+        return new NodeServices(pool, registry, directory, routes, blocks);
+    }
 }

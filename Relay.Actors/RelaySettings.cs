@@ -8,7 +8,8 @@ namespace Relay.Actors;
 /// <param name="Backlog">Accept backlog of the client listener.</param>
 /// <param name="ConcurrentAccepts">Accepts outstanding at once.</param>
 /// <param name="Connection">Per-connection limits and timeouts.</param>
-public sealed record RelaySettings(string Host, int Port, int Backlog, int ConcurrentAccepts, ConnectionSettings Connection)
+/// <param name="Cluster">Id leasing and cluster behaviour.</param>
+public sealed record RelaySettings(string Host, int Port, int Backlog, int ConcurrentAccepts, ConnectionSettings Connection, ClusterSettings Cluster)
 {
     /// <summary>Reads the settings from a config that has <c>hocon/relay.conf</c> as its fallback.</summary>
     public static RelaySettings Create(Config config)
@@ -20,7 +21,8 @@ public sealed record RelaySettings(string Host, int Port, int Backlog, int Concu
             endpoint.GetInt("port"),
             endpoint.GetInt("backlog"),
             endpoint.GetInt("concurrent-accepts"),
-            ConnectionSettings.Create(config));
+            ConnectionSettings.Create(config),
+            ClusterSettings.Create(config));
     }
 }
 
@@ -28,7 +30,9 @@ public sealed record RelaySettings(string Host, int Port, int Backlog, int Concu
 /// <param name="MaxLineBytes">Longest accepted line, terminator excluded.</param>
 /// <param name="PartialLineTimeout">Quiet time after which an unterminated line counts as complete.</param>
 /// <param name="MaxOutboundBytes">Bytes queued for a client before it is disconnected as a slow consumer.</param>
-public sealed record ConnectionSettings(int MaxLineBytes, TimeSpan PartialLineTimeout, int MaxOutboundBytes)
+/// <param name="RegisterTimeout">How long a new connection may wait for its id and location record.</param>
+/// <param name="BarrierTimeout">How long PING (or a close) waits for the echo of a registry entity.</param>
+public sealed record ConnectionSettings(int MaxLineBytes, TimeSpan PartialLineTimeout, int MaxOutboundBytes, TimeSpan RegisterTimeout, TimeSpan BarrierTimeout)
 {
     /// <summary>Reads <c>relay.connection</c>.</summary>
     public static ConnectionSettings Create(Config config)
@@ -38,11 +42,39 @@ public sealed record ConnectionSettings(int MaxLineBytes, TimeSpan PartialLineTi
         var settings = new ConnectionSettings(
             checked((int)section.GetByteSize("max-line-bytes")!.Value),
             section.GetTimeSpan("partial-line-timeout"),
-            checked((int)section.GetByteSize("max-outbound-bytes")!.Value));
+            checked((int)section.GetByteSize("max-outbound-bytes")!.Value),
+            section.GetTimeSpan("register-timeout"),
+            section.GetTimeSpan("barrier-timeout"));
 
         if (settings.MaxLineBytes < 1 || settings.MaxOutboundBytes < settings.MaxLineBytes)
             throw new ConfigurationException(
                 $"relay.connection: max-line-bytes ({settings.MaxLineBytes}) must be positive and at most max-outbound-bytes ({settings.MaxOutboundBytes}).");
+        return settings;
+    }
+}
+
+/// <summary>The <c>relay.cluster</c> section: how ids are leased and how a node leaves.</summary>
+/// <param name="IdBlockSize">Ids per leased block; fixed for the cluster's life.</param>
+/// <param name="IdLowWater">Lease the next block when fewer ids than this remain.</param>
+/// <param name="MajorityTimeout">Timeout of majority reads and writes of the lease table.</param>
+/// <param name="LeaveTimeout">How long a leaving node waits for its clients to take the reconnect line.</param>
+/// <param name="EmptyRegistryIdle">How long an empty registry entity lives before it stops.</param>
+public sealed record ClusterSettings(int IdBlockSize, int IdLowWater, TimeSpan MajorityTimeout, TimeSpan LeaveTimeout, TimeSpan EmptyRegistryIdle)
+{
+    /// <summary>Reads <c>relay.cluster</c>.</summary>
+    public static ClusterSettings Create(Config config)
+    {
+        var section = config.GetConfig("relay.cluster")
+            ?? throw new ConfigurationException("Missing relay.cluster section; is hocon/relay.conf the fallback?");
+        var settings = new ClusterSettings(
+            section.GetInt("id-block-size"),
+            section.GetInt("id-low-water"),
+            section.GetTimeSpan("majority-timeout"),
+            section.GetTimeSpan("leave-timeout"),
+            section.GetTimeSpan("empty-registry-idle"));
+        if (settings.IdBlockSize < 1 || settings.IdLowWater < 0 || settings.IdLowWater > settings.IdBlockSize)
+            throw new ConfigurationException(
+                $"relay.cluster: id-block-size ({settings.IdBlockSize}) must be positive and id-low-water ({settings.IdLowWater}) between 0 and it.");
         return settings;
     }
 }

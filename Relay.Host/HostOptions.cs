@@ -8,7 +8,7 @@ namespace Relay.Host;
 /// defaults (hocon/relay.conf) stay the single source of default values: an option left out
 /// changes nothing.
 /// </summary>
-internal sealed record HostOptions(string? Host, int? Port, FileInfo? ConfigFile)
+internal sealed record HostOptions(string? Host, int? Port, FileInfo? ConfigFile, int? ClusterPort, string[] Seeds, string? PublicHost)
 {
     private static readonly Option<string?> HostOption = new("--host")
     {
@@ -23,6 +23,23 @@ internal sealed record HostOptions(string? Host, int? Port, FileInfo? ConfigFile
     private static readonly Option<FileInfo> ConfigOption = new("--config")
     {
         Description = "A HOCON file whose keys override the defaults (see hocon/relay.conf).",
+    };
+
+    private static readonly Option<int?> ClusterPortOption = new("--cluster-port")
+    {
+        Description = "TCP port other nodes use to reach this one (default from relay.conf: 4053; 0 picks a free one).",
+    };
+
+    private static readonly Option<string[]> SeedsOption = new("--seeds")
+    {
+        Description = "Seed nodes to join, host:port[,host:port...] (their cluster ports). Without seeds the node forms a cluster of its own.",
+        AllowMultipleArgumentsPerToken = true,
+        CustomParser = result => result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+    };
+
+    private static readonly Option<string?> PublicHostOption = new("--public-host")
+    {
+        Description = "Host name or address other nodes use to reach this one, when it differs from --host (NAT, 0.0.0.0 binds).",
     };
 
     /// <summary>The root command; <paramref name="run"/> gets the parsed options.</summary>
@@ -41,15 +58,39 @@ internal sealed record HostOptions(string? Host, int? Port, FileInfo? ConfigFile
                 result.AddError($"--port must be 0-65535, got {value}.");
         });
         ConfigOption.AcceptExistingOnly();
+        ClusterPortOption.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int?>();
+            if (value is < 0 or > 65535)
+                result.AddError($"--cluster-port must be 0-65535, got {value}.");
+        });
+        SeedsOption.Validators.Add(result =>
+        {
+            foreach (var seed in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                var colon = seed.LastIndexOf(':');
+                if (colon <= 0 || !int.TryParse(seed[(colon + 1)..], out var port) || port is < 1 or > 65535)
+                    result.AddError($"--seeds takes host:port pairs, got '{seed}'.");
+            }
+        });
 
         var command = new RootCommand("RelayChat node: relays TO:<id>:<message> lines between TCP clients.")
         {
             HostOption,
             PortOption,
             ConfigOption,
+            ClusterPortOption,
+            SeedsOption,
+            PublicHostOption,
         };
         command.SetAction((parse, token) => run(
-            new HostOptions(parse.GetValue(HostOption), parse.GetValue(PortOption), parse.GetValue(ConfigOption)),
+            new HostOptions(
+                parse.GetValue(HostOption),
+                parse.GetValue(PortOption),
+                parse.GetValue(ConfigOption),
+                parse.GetValue(ClusterPortOption),
+                parse.GetValue(SeedsOption) ?? [],
+                parse.GetValue(PublicHostOption)),
             token));
         return command;
     }
@@ -59,9 +100,19 @@ internal sealed record HostOptions(string? Host, int? Port, FileInfo? ConfigFile
     {
         var lines = new List<string>();
         if (Host is not null)
+        {
             lines.Add($"relay.client-endpoint.host = \"{Host}\"");
+            lines.Add($"akka.remote.dot-netty.tcp.hostname = \"{Host}\"");
+        }
+
         if (Port is not null)
             lines.Add($"relay.client-endpoint.port = {Port}");
+        if (ClusterPort is not null)
+            lines.Add($"akka.remote.dot-netty.tcp.port = {ClusterPort}");
+        if (PublicHost is not null)
+            lines.Add($"akka.remote.dot-netty.tcp.public-hostname = \"{PublicHost}\"");
+        if (Seeds.Length > 0)
+            lines.Add($"akka.cluster.seed-nodes = [{string.Join(", ", Seeds.Select(seed => $"\"akka.tcp://relay@{seed}\""))}]");
         return string.Join('\n', lines);
     }
 }

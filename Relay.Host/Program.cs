@@ -7,10 +7,30 @@ return await HostOptions.Command(RunAsync).Parse(args).InvokeAsync();
 
 static async Task<int> RunAsync(HostOptions options, CancellationToken cancellation)
 {
-    RelayNode node;
+    // Ctrl+C and SIGTERM: before the node is up they cancel the start; after, they leave through
+    // CoordinatedShutdown (stop accepting, tell clients to reconnect, leave the cluster, stop).
+    using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+    RelayNode? node = null;
+    void Stop(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        if (node is null)
+            stopping.Cancel();
+        else
+            _ = CoordinatedShutdown.Get(node.System).Run(CoordinatedShutdown.ClrExitReason.Instance);
+    }
+
+    using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+    using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
     try
     {
-        node = await RelayNode.StartAsync(RelayNode.LoadConfig(options.ConfigFile?.FullName, options.ToHocon()));
+        var config = RelayNode.LoadConfig(options.ConfigFile?.FullName, options.ToHocon());
+        node = await RelayNode.StartAsync(config, stopping.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        return 0;
     }
     catch (Exception error) when (error is InvalidOperationException or Akka.Configuration.ConfigurationException or FormatException)
     {
@@ -18,18 +38,8 @@ static async Task<int> RunAsync(HostOptions options, CancellationToken cancellat
         return 1;
     }
 
-    // Ctrl+C and SIGTERM both leave through CoordinatedShutdown: sockets close cleanly and, in a
-    // cluster, the node leaves before it stops.
-    void Shutdown(PosixSignalContext context)
-    {
-        context.Cancel = true;
-        _ = CoordinatedShutdown.Get(node.System).Run(CoordinatedShutdown.ClrExitReason.Instance);
-    }
-
-    using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Shutdown);
-    using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Shutdown);
-
     Console.WriteLine($"RelayChat node listening on {node.ClientEndpoint}");
+    Console.WriteLine($"cluster member {node.ClusterAddress}");
     await node.WhenTerminated;
     return 0;
 }

@@ -15,6 +15,9 @@ public enum ServerLineKind : byte
     /// <summary><c>PONG</c></summary>
     Pong,
 
+    /// <summary><c>RECONNECT:&lt;text&gt;</c>: the node is leaving; the connection closes next.</summary>
+    Reconnect,
+
     /// <summary>Anything else: a line from a newer server, or not a RelayChat server at all.</summary>
     Unknown,
 }
@@ -39,7 +42,7 @@ public readonly ref struct ServerLine
     /// <summary>For <see cref="ServerLineKind.Error"/>: the code as sent (see <see cref="Wire.TryParseCode"/>).</summary>
     public ReadOnlySpan<byte> Code { get; }
 
-    /// <summary>The message of a <c>FROM</c>, the text of an <c>ERROR</c>, or the whole of an unknown line.</summary>
+    /// <summary>The message of a <c>FROM</c>, the text of an <c>ERROR</c> or <c>RECONNECT</c>, or the whole of an unknown line.</summary>
     public ReadOnlySpan<byte> Text { get; }
 
     /// <summary>Parses one line, terminator removed. Never throws.</summary>
@@ -69,6 +72,12 @@ public readonly ref struct ServerLine
             return colon < 0
                 ? new ServerLine(ServerLineKind.Error, 0, rest, default)
                 : new ServerLine(ServerLineKind.Error, 0, rest[..colon], rest[(colon + 1)..]);
+        }
+
+        // RECONNECT:<text>
+        else if (line.StartsWith(Wire.Reconnect))
+        {
+            return new ServerLine(ServerLineKind.Reconnect, 0, default, line[Wire.Reconnect.Length..]);
         }
 
         // PONG

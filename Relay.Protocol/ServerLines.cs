@@ -35,6 +35,14 @@ public static class ServerLines
         output.WriteByte(Wire.LineFeed);
     }
 
+    /// <summary><c>RECONNECT:node leaving the cluster; connect to another node</c></summary>
+    public static void Reconnect(IBufferWriter<byte> output)
+    {
+        output.Write(Wire.Reconnect);
+        output.Write("node leaving the cluster; connect to another node"u8);
+        output.WriteByte(Wire.LineFeed);
+    }
+
     /// <summary><c>ERROR:UNKNOWN_TARGET:no client &lt;id&gt;</c></summary>
     public static void UnknownTarget(IBufferWriter<byte> output, long targetId)
     {

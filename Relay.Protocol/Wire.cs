@@ -24,6 +24,9 @@ public static class Wire
     /// <summary>Server → client: <c>ERROR:&lt;CODE&gt;:&lt;text&gt;</c>.</summary>
     public static ReadOnlySpan<byte> Error => "ERROR:"u8;
 
+    /// <summary>Server → client, last line: <c>RECONNECT:&lt;text&gt;</c>; this node is leaving, connect to another.</summary>
+    public static ReadOnlySpan<byte> Reconnect => "RECONNECT:"u8;
+
     /// <summary>Server → client: the answer to <see cref="Ping"/>.</summary>
     public static ReadOnlySpan<byte> Pong => "PONG"u8;
 

@@ -1,41 +1,30 @@
 using Akka.Actor;
+using Relay.Actors.Cluster;
 
 namespace Relay.Actors.Registry;
 
-/// <summary>A new connection asks for an id; the registry answers <see cref="ClientRegistered"/> and watches it.</summary>
-public sealed record RegisterClient(IActorRef Connection);
+/// <summary>
+/// Records where a client is: sent by its connection to the registry entity of the client's id
+/// block (which lives on the same node); answered with <see cref="ClientRegistered"/>.
+/// </summary>
+public sealed record RegisterClient(long ClientId, IActorRef Connection) : IRelayClusterMessage;
 
-/// <summary>The id assigned to a connection; unique among live clients, never reused.</summary>
-public sealed record ClientRegistered(long ClientId);
+/// <summary>The location record exists: messages for the id can now reach the connection.</summary>
+public sealed record ClientRegistered(long ClientId) : IRelayClusterMessage;
 
 /// <summary>
-/// One relayed message. Travels sender connection → registry → target connection unchanged;
-/// the payload stays bytes end to end (already validated as UTF-8 by the sender's connection).
+/// One relayed message. Travels sender connection → shard region → registry entity of the
+/// target's block (on the target's node) → target connection, unchanged: the payload stays bytes
+/// end to end, validated as UTF-8 once by the sender's connection.
 /// </summary>
-public sealed record RelayEnvelope(long SenderId, long TargetId, byte[] Payload);
+public sealed record RelayEnvelope(long SenderId, long TargetId, byte[] Payload) : IRelayClusterMessage;
 
-/// <summary>The registry's answer to the sender when <see cref="RelayEnvelope.TargetId"/> is not connected.</summary>
-public sealed record UnknownTarget(long TargetId);
+/// <summary>The answer to the sender when <see cref="RelayEnvelope.TargetId"/> is not connected.</summary>
+public sealed record UnknownTarget(long TargetId) : IRelayClusterMessage;
 
 /// <summary>
-/// Echoed back to the sender once every envelope it sent before has been routed, so any
-/// <see cref="UnknownTarget"/> for them arrives first. Answers PING and orders a clean close.
+/// Echoed back by the registry entity of <paramref name="Block"/> to the sender, after the answers
+/// to every envelope that sender sent there before. A connection sends one to each block it
+/// wrote to, to answer PING (and close on QUIT) only after every earlier reply.
 /// </summary>
-public sealed record RoutingBarrier(BarrierPurpose Purpose)
-{
-    /// <summary>For PING: write PONG when it returns.</summary>
-    public static readonly RoutingBarrier Ping = new(BarrierPurpose.Ping);
-
-    /// <summary>For closing: close the socket when it returns.</summary>
-    public static readonly RoutingBarrier Drain = new(BarrierPurpose.Drain);
-}
-
-/// <summary>Why a connection sent a <see cref="RoutingBarrier"/>.</summary>
-public enum BarrierPurpose
-{
-    /// <summary>Answer a PING.</summary>
-    Ping,
-
-    /// <summary>Close after the last replies.</summary>
-    Drain,
-}
+public sealed record BlockBarrier(long Block, long Token) : IRelayClusterMessage;

@@ -1,43 +1,52 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
-using Akka.IO;
+using Relay.Actors.Ids;
 using Relay.Actors.Registry;
+using Route = Relay.Actors.Registry.Route;
 using Relay.Protocol;
 using TcpMessage = Akka.IO.Tcp;
 
 namespace Relay.Actors.Tcp;
 
 /// <summary>
-/// Owns one client socket: frames and parses what it sends, relays through the registry, and
-/// writes what is relayed to it. States: Registering → Relaying → Draining → Closing.
+/// Owns one client socket: frames and parses what it sends, routes it through the sharded
+/// registry, and writes what is relayed to it. States: Registering → Relaying → Draining → Closing.
 /// </summary>
 /// <remarks>
 /// Reading is in pull mode: the next chunk is asked for only after the last one was handled, so a
 /// fast sender cannot fill this actor's mailbox. Writing keeps one acknowledged write in flight and
 /// coalesces everything else (<see cref="OutboundBuffer"/>); a client that stops reading is
 /// disconnected once <see cref="ConnectionSettings.MaxOutboundBytes"/> are queued for it.
+/// Routing decisions come from the node's lock-free <see cref="RoutingTable"/>; an envelope for a
+/// block this node has not heard of yet is held, with everything after it (order matters), while
+/// a majority is asked, and reading pauses meanwhile.
 /// </remarks>
 internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ILineSink
 {
     private const string PartialLineTimer = "partial-line";
+    private const string BarrierTimer = "barrier";
+    private const string RegisterTimer = "register";
 
     private readonly IActorRef _connection;
     private readonly EndPoint _remote;
-    private readonly IActorRef _registry;
+    private readonly NodeServices _services;
     private readonly ConnectionSettings _settings;
     private readonly LineFramer _framer;
     private readonly OutboundBuffer _outbound = new();
+    private readonly BarrierQueue _barriers = new();
+    private readonly Queue<object> _held = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private long _clientId;
     private bool _stopReading;
+    private bool _readingPaused;
 
-    public ConnectionActor(IActorRef connection, EndPoint remote, IActorRef registry, ConnectionSettings settings)
+    public ConnectionActor(IActorRef connection, EndPoint remote, NodeServices services, ConnectionSettings settings)
     {
         _connection = connection;
         _remote = remote;
-        _registry = registry;
+        _services = services;
         _settings = settings;
         _framer = new LineFramer(settings.MaxLineBytes);
         Registering();
@@ -47,15 +56,16 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ILineSink
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for the actor that serves the socket behind <paramref name="connection"/>.</summary>
-    public static Props Props(IActorRef connection, EndPoint remote, IActorRef registry, ConnectionSettings settings) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(connection, remote, registry, settings));
+    public static Props Props(IActorRef connection, EndPoint remote, NodeServices services, ConnectionSettings settings) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(connection, remote, services, settings));
 
     protected override void PreStart()
     {
         // keepOpenOnPeerClosed: a client that half-closes after its last line (printf … | nc -q1)
         // still gets the replies to it.
         _connection.Tell(new TcpMessage.Register(Self, keepOpenOnPeerClosed: true));
-        _registry.Tell(new RegisterClient(Self));
+        _services.IdPool.Tell(new AssignId(Self));
+        Timers.StartSingleTimer(RegisterTimer, RegistrationTimedOut.Instance, _settings.RegisterTimeout);
     }
 
     protected override void PostStop()
@@ -67,15 +77,26 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ILineSink
 
     private void Registering()
     {
-        Receive<ClientRegistered>(registered =>
+        Receive<IdAssigned>(assigned =>
         {
-            _clientId = registered.ClientId;
+            _clientId = assigned.ClientId;
+            _services.Registry.Tell(new RegisterClient(_clientId, Self));
+        });
+        Receive<ClientRegistered>(_ =>
+        {
+            Timers.Cancel(RegisterTimer);
             ServerLines.YourId(_outbound, _clientId);
             Flush();
             _connection.Tell(TcpMessage.ResumeReading.Instance);
             Become(Relaying);
         });
-        Receive<TcpMessage.PeerClosed>(_ => BeginDraining());
+        Receive<RegistrationTimedOut>(_ =>
+        {
+            _log.Warning("Client at {0} got no id within relay.connection.register-timeout; is the cluster up? Closing it", _remote);
+            Abort();
+        });
+        Receive<TcpMessage.PeerClosed>(_ => Context.Stop(Self));
+        Receive<NodeLeaving>(_ => Context.Stop(Self));
         ReceiveClosed();
     }
 
@@ -84,15 +105,16 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ILineSink
         Receive<RelayEnvelope>(HandleEnvelope);
         Receive<TcpMessage.Received>(HandleReceived);
         Receive<WriteAcknowledged>(_ => HandleWriteAcknowledged());
-        Receive<UnknownTarget>(HandleUnknownTarget);
-        Receive<RoutingBarrier>(_ => HandlePong());
+        ReceiveReplies();
         Receive<PartialLineTimedOut>(_ => HandlePartialLineTimedOut());
         Receive<TcpMessage.PeerClosed>(_ =>
         {
             // The seed's client may end its last message with no newline and close at once.
             _framer.CompletePartialLine(this);
             BeginDraining();
+            Flush();
         });
+        Receive<NodeLeaving>(_ => Leave());
         ReceiveWriteFailed();
         ReceiveClosed();
     }
@@ -100,24 +122,14 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ILineSink
     /// <summary>No more input: let the replies to what was read arrive, send them, then close.</summary>
     private void Draining()
     {
-        Receive<UnknownTarget>(HandleUnknownTarget);
-        Receive<RoutingBarrier>(barrier =>
-        {
-            if (barrier.Purpose == BarrierPurpose.Ping)
-            {
-                HandlePong();
-                return;
-            }
-
-            Become(AwaitingLastWrite);
-            CloseWhenFlushed();
-        });
+        ReceiveReplies();
         Receive<WriteAcknowledged>(_ => HandleWriteAcknowledged());
         // The client is leaving; what others send it now is dropped like mail to a departed client.
         Receive<RelayEnvelope>(_ => { });
         Receive<TcpMessage.Received>(_ => { });
         Receive<TcpMessage.PeerClosed>(_ => { });
-        Receive<ClientRegistered>(registered => _clientId = registered.ClientId);
+        Receive<PartialLineTimedOut>(_ => { });
+        Receive<NodeLeaving>(_ => Leave());
         ReceiveWriteFailed();
         ReceiveClosed();
     }
@@ -130,6 +142,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ILineSink
             Flush();
             CloseWhenFlushed();
         });
+        ReceiveWriteFailed();
         ReceiveClosed();
         ReceiveAny(_ => { });
     }
@@ -138,6 +151,28 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ILineSink
     {
         ReceiveClosed();
         ReceiveAny(_ => { });
+    }
+
+    /// <summary>Answers from the registry and the lease directory, in every state that waits for them.</summary>
+    private void ReceiveReplies()
+    {
+        Receive<UnknownTarget>(unknown =>
+        {
+            ServerLines.UnknownTarget(_outbound, unknown.TargetId);
+            Flush();
+        });
+        Receive<BlockBarrier>(barrier =>
+        {
+            _barriers.Echoed(barrier.Token);
+            CompleteBarriers();
+        });
+        Receive<BarrierTimedOut>(_ =>
+        {
+            _log.Debug("Client {0}: a barrier was not echoed in time; answering without it", _clientId);
+            _barriers.ExpireOldest();
+            CompleteBarriers();
+        });
+        Receive<BlockResolved>(resolved => ReleaseHeld(resolved.Block));
     }
 
     private void HandleReceived(TcpMessage.Received received)
@@ -152,7 +187,10 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ILineSink
             Timers.Cancel(PartialLineTimer);
 
         Flush();
-        _connection.Tell(TcpMessage.ResumeReading.Instance);
+        if (_held.Count == 0)
+            _connection.Tell(TcpMessage.ResumeReading.Instance);
+        else
+            _readingPaused = true;
     }
 
     private void HandleEnvelope(RelayEnvelope envelope)
@@ -191,10 +229,10 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ILineSink
         switch (command.Kind)
         {
             case CommandKind.To:
-                _registry.Tell(new RelayEnvelope(_clientId, command.TargetId, command.Payload.ToArray()));
+                RouteEnvelope(new RelayEnvelope(_clientId, command.TargetId, command.Payload.ToArray()));
                 break;
             case CommandKind.Ping:
-                _registry.Tell(RoutingBarrier.Ping);
+                StartBarrier(BarrierPurpose.Ping);
                 break;
             case CommandKind.Quit:
                 BeginDraining();
@@ -213,14 +251,134 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ILineSink
             ServerLines.TooLong(_outbound, _settings.MaxLineBytes);
     }
 
+    private void RouteEnvelope(RelayEnvelope envelope)
+    {
+        if (_held.Count > 0)
+        {
+            _held.Enqueue(envelope);
+            return;
+        }
+
+        var block = _services.Blocks.BlockOf(envelope.TargetId);
+        var route = _services.Routes.RouteTo(block);
+        if (route == Route.Unknown)
+        {
+            _held.Enqueue(envelope);
+            _services.LeaseDirectory.Tell(new ResolveBlock(block));
+            return;
+        }
+
+        Dispatch(envelope, block, route);
+    }
+
+    private void Dispatch(RelayEnvelope envelope, long block, Route route)
+    {
+        if (route == Route.Deliverable)
+        {
+            _services.Registry.Tell(envelope);
+            _barriers.Touched(block);
+        }
+        else
+        {
+            ServerLines.UnknownTarget(_outbound, envelope.TargetId);
+        }
+    }
+
+    /// <summary>A majority told the directory what it knows of <paramref name="resolvedBlock"/>; send what waited.</summary>
+    private void ReleaseHeld(long resolvedBlock)
+    {
+        while (_held.TryPeek(out var item))
+        {
+            if (item is RelayEnvelope envelope)
+            {
+                var block = _services.Blocks.BlockOf(envelope.TargetId);
+                var route = _services.Routes.RouteTo(block);
+                if (route == Route.Unknown && block != resolvedBlock)
+                {
+                    _services.LeaseDirectory.Tell(new ResolveBlock(block));
+                    Flush();
+                    return;
+                }
+
+                _held.Dequeue();
+                // Still unknown after a majority read: nobody ever leased that id.
+                Dispatch(envelope, block, route == Route.Unknown ? Route.OwnerGone : route);
+            }
+            else
+            {
+                _held.Dequeue();
+                SendBarrier((BarrierPurpose)item);
+            }
+        }
+
+        Flush();
+        if (_readingPaused && !_stopReading)
+        {
+            _readingPaused = false;
+            _connection.Tell(TcpMessage.ResumeReading.Instance);
+        }
+    }
+
+    private void StartBarrier(BarrierPurpose purpose)
+    {
+        if (_held.Count > 0)
+            _held.Enqueue(purpose);
+        else
+            SendBarrier(purpose);
+    }
+
+    private void SendBarrier(BarrierPurpose purpose)
+    {
+        var wasWaiting = _barriers.IsWaiting;
+        var (token, blocks) = _barriers.Start(purpose);
+        foreach (var block in blocks)
+            _services.Registry.Tell(new BlockBarrier(block, token));
+        if (!wasWaiting)
+            Timers.StartSingleTimer(BarrierTimer, BarrierTimedOut.Instance, _settings.BarrierTimeout);
+        CompleteBarriers();
+    }
+
+    private void CompleteBarriers()
+    {
+        var completedAny = false;
+        while (_barriers.TryComplete(out var purpose))
+        {
+            completedAny = true;
+            if (purpose == BarrierPurpose.Ping)
+            {
+                ServerLines.Pong(_outbound);
+                Flush();
+            }
+            else
+            {
+                Become(AwaitingLastWrite);
+                CloseWhenFlushed();
+                return;
+            }
+        }
+
+        // The timer always measures the oldest barrier's wait.
+        if (!_barriers.IsWaiting)
+            Timers.Cancel(BarrierTimer);
+        else if (completedAny)
+            Timers.StartSingleTimer(BarrierTimer, BarrierTimedOut.Instance, _settings.BarrierTimeout);
+    }
+
     private void BeginDraining()
     {
         _stopReading = true;
         Timers.Cancel(PartialLineTimer);
-        // The barrier returns after the registry has answered every envelope this client sent.
-        _registry.Tell(RoutingBarrier.Drain);
-        Flush();
         Become(Draining);
+        StartBarrier(BarrierPurpose.Drain);
+    }
+
+    private void Leave()
+    {
+        _stopReading = true;
+        ServerLines.Reconnect(_outbound);
+        Flush();
+        Become(AwaitingLastWrite);
+        CloseWhenFlushed();
     }
 
     private void CloseWhenFlushed()
@@ -230,18 +388,6 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ILineSink
 
         _connection.Tell(TcpMessage.Close.Instance);
         Become(Closing);
-    }
-
-    private void HandleUnknownTarget(UnknownTarget unknown)
-    {
-        ServerLines.UnknownTarget(_outbound, unknown.TargetId);
-        Flush();
-    }
-
-    private void HandlePong()
-    {
-        ServerLines.Pong(_outbound);
-        Flush();
     }
 
     private void Flush()
@@ -277,5 +423,17 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ILineSink
     private sealed record PartialLineTimedOut
     {
         public static readonly PartialLineTimedOut Instance = new();
+    }
+
+    /// <summary>The oldest barrier waited <see cref="ConnectionSettings.BarrierTimeout"/>.</summary>
+    private sealed record BarrierTimedOut
+    {
+        public static readonly BarrierTimedOut Instance = new();
+    }
+
+    /// <summary>No id and location record within <see cref="ConnectionSettings.RegisterTimeout"/>.</summary>
+    private sealed record RegistrationTimedOut
+    {
+        public static readonly RegistrationTimedOut Instance = new();
     }
 }

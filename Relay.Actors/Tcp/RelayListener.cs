@@ -25,18 +25,24 @@ public sealed record StopListening
 }
 
 /// <summary>
+/// Tell every connected client to reconnect elsewhere (the node is leaving); answered with
+/// <see cref="Done"/> once all connections have closed, or after <paramref name="Within"/>.
+/// </summary>
+public sealed record DisconnectClients(TimeSpan Within);
+
+/// <summary>
 /// Binds the client port with Akka.IO and gives every accepted socket its own <see cref="ConnectionActor"/>.
 /// </summary>
 internal sealed class RelayListener : ReceiveActor, IWithStash
 {
     private readonly RelaySettings _settings;
-    private readonly IActorRef _registry;
+    private readonly NodeServices _services;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public RelayListener(RelaySettings settings, IActorRef registry)
+    public RelayListener(RelaySettings settings, NodeServices services)
     {
         _settings = settings;
-        _registry = registry;
+        _services = services;
         Binding();
     }
 
@@ -44,8 +50,8 @@ internal sealed class RelayListener : ReceiveActor, IWithStash
     public IStash Stash { get; set; } = null!;
 
     /// <summary>Props for the node's client listener.</summary>
-    public static Props Props(RelaySettings settings, IActorRef registry) =>
-        Akka.Actor.Props.Create(() => new RelayListener(settings, registry));
+    public static Props Props(RelaySettings settings, NodeServices services) =>
+        Akka.Actor.Props.Create(() => new RelayListener(settings, services));
 
     protected override void PreStart()
     {
@@ -78,7 +84,7 @@ internal sealed class RelayListener : ReceiveActor, IWithStash
     private void Listening(EndPoint endpoint, IActorRef tcpListener)
     {
         Receive<TcpMessage.Connected>(connected =>
-            Context.ActorOf(ConnectionActor.Props(Sender, connected.RemoteAddress, _registry, _settings.Connection)));
+            Context.ActorOf(ConnectionActor.Props(Sender, connected.RemoteAddress, _services, _settings.Connection)));
         Receive<AwaitBinding>(_ => Sender.Tell(new ListenerBound(endpoint)));
         Receive<StopListening>(_ =>
         {
@@ -92,7 +98,46 @@ internal sealed class RelayListener : ReceiveActor, IWithStash
                     requester.Tell(Done.Instance);
                 });
                 Receive<TcpMessage.Connected>(_ => Sender.Tell(TcpMessage.Abort.Instance));
+                ReceiveDisconnectClients();
             });
         });
+        ReceiveDisconnectClients();
     }
+
+    private void ReceiveDisconnectClients() =>
+        Receive<DisconnectClients>(request =>
+        {
+            var connections = Context.GetChildren().ToHashSet();
+            var requester = Sender;
+            if (connections.Count == 0)
+            {
+                requester.Tell(Done.Instance);
+                return;
+            }
+
+            _log.Info("Telling {0} clients to reconnect to another node", connections.Count);
+            foreach (var connection in connections)
+            {
+                Context.Watch(connection);
+                connection.Tell(NodeLeaving.Instance);
+            }
+
+            Context.SetReceiveTimeout(request.Within);
+            Become(() =>
+            {
+                Receive<Terminated>(terminated =>
+                {
+                    connections.Remove(terminated.ActorRef);
+                    if (connections.Count == 0)
+                        requester.Tell(Done.Instance);
+                });
+                Receive<ReceiveTimeout>(_ =>
+                {
+                    _log.Warning("{0} clients still connected after {1}; leaving anyway", connections.Count, request.Within);
+                    requester.Tell(Done.Instance);
+                    Context.SetReceiveTimeout(null);
+                });
+                Receive<TcpMessage.Connected>(_ => Sender.Tell(TcpMessage.Abort.Instance));
+            });
+        });
 }

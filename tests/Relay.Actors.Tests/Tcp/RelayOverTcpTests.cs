@@ -76,8 +76,30 @@ public sealed class RelayOverTcpTests : IAsyncLifetime
 
         await a.SendAsync(string.Concat(Enumerable.Range(100, 50).Select(id => $"TO:{id}:x\n")) + "PING\n");
 
-        foreach (var id in Enumerable.Range(100, 50))
-            Assert.Equal($"ERROR:UNKNOWN_TARGET:no client {id}", await a.ReadLineAsync());
+        // Ids 100 (its block is leased: the registry answers) and 101-149 (nobody leased that
+        // block: the node answers) reply by different paths, so their order is not promised.
+        var replies = new List<string>();
+        for (var line = await a.ReadLineAsync(); line != "PONG"; line = await a.ReadLineAsync())
+            replies.Add(line);
+        Assert.Equal(Enumerable.Range(100, 50).Select(id => $"ERROR:UNKNOWN_TARGET:no client {id}").Order(), replies.Order());
+    }
+
+    [Fact]
+    public async Task Answers_every_line_once_while_lines_wait_for_unknown_blocks()
+    {
+        var (a, aId) = await LineSocket.ConnectClientAsync(_node.ClientEndpoint);
+        await using var _a = a;
+
+        // 150 and 99999 are in blocks nobody leased: the node asks a majority before answering,
+        // holding what follows in order, PINGs included.
+        await a.SendAsync($"TO:{aId}:self\nTO:2:x\nTO:150:y\nPING\nTO:99999:z\nPING\n");
+
+        Assert.Equal($"FROM:{aId}:self", await a.ReadLineAsync());
+        var beforeFirstPong = new List<string>();
+        for (var line = await a.ReadLineAsync(); line != "PONG"; line = await a.ReadLineAsync())
+            beforeFirstPong.Add(line);
+        Assert.Equal(["ERROR:UNKNOWN_TARGET:no client 150", "ERROR:UNKNOWN_TARGET:no client 2"], beforeFirstPong.Order());
+        Assert.Equal("ERROR:UNKNOWN_TARGET:no client 99999", await a.ReadLineAsync());
         Assert.Equal("PONG", await a.ReadLineAsync());
     }
 

@@ -1,0 +1,24 @@
+using Akka.Actor;
+using Relay.Actors.Cluster;
+
+namespace Relay.Actors.Ids;
+
+/// <summary>A node's <see cref="IdPool"/> asks the <see cref="IdAllocator"/> singleton for a block.</summary>
+/// <param name="Requester">The pool to answer; the block is leased to its node.</param>
+public sealed record LeaseBlock(IActorRef Requester) : IRelayClusterMessage;
+
+/// <summary>The allocator's answer: <paramref name="Block"/> is this node's, recorded on a majority first.</summary>
+public sealed record BlockLeased(long Block) : IRelayClusterMessage;
+
+/// <summary>A connection asks its node's <see cref="IdPool"/> for an id.</summary>
+public sealed record AssignId(IActorRef Connection);
+
+/// <summary>The pool's answer to <see cref="AssignId"/>.</summary>
+public sealed record IdAssigned(long ClientId);
+
+/// <summary>Answered with <see cref="Akka.Done"/> once the pool holds a block, i.e. clients can get ids.</summary>
+public sealed record AwaitIds
+{
+    /// <summary>The one instance.</summary>
+    public static readonly AwaitIds Instance = new();
+}

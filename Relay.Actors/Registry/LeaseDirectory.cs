@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
+using Relay.Actors.Ids;
+
+namespace Relay.Actors.Registry;
+
+/// <summary>Asks a node's <see cref="LeaseDirectory"/> to learn a block's owner from a majority.</summary>
+public sealed record ResolveBlock(long Block);
+
+/// <summary>The answer to <see cref="ResolveBlock"/>: the <see cref="RoutingTable"/> now knows what a majority knows.</summary>
+public sealed record BlockResolved(long Block);
+
+/// <summary>
+/// Keeps this node's <see cref="RoutingTable"/> current: the lease table from Distributed Data
+/// (who leased which id block) and cluster membership (who can be reached).
+/// </summary>
+internal sealed class LeaseDirectory : ReceiveActor
+{
+    private readonly RoutingTable _table;
+    private readonly TimeSpan _timeout;
+    private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
+    private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private ImmutableHashSet<Address> _up = ImmutableHashSet<Address>.Empty;
+    private ImmutableHashSet<Address> _unreachable = ImmutableHashSet<Address>.Empty;
+
+    public LeaseDirectory(RoutingTable table, TimeSpan majorityTimeout)
+    {
+        _table = table;
+        _timeout = majorityTimeout;
+
+        Receive<Changed>(changed => Apply(changed.Get(IdAllocator.LeasesKey)));
+        Receive<ResolveBlock>(resolve =>
+            _replicator.Tell(Dsl.Get(IdAllocator.LeasesKey, new ReadMajority(_timeout), new PendingResolve(resolve.Block, Sender))));
+        Receive<GetSuccess>(success =>
+        {
+            Apply(success.Get(IdAllocator.LeasesKey));
+            Answer(success.Request);
+        });
+        Receive<NotFound>(notFound => Answer(notFound.Request));
+        // Without a majority this node answers from what it has: an unknown block stays unknown.
+        Receive<GetFailure>(failure => Answer(failure.Request));
+
+        Receive<ClusterEvent.CurrentClusterState>(state =>
+        {
+            _up = state.Members.Where(IsRoutable).Select(m => m.Address).ToImmutableHashSet();
+            _unreachable = state.Unreachable.Select(m => m.Address).ToImmutableHashSet();
+            PublishReachable();
+        });
+        Receive<ClusterEvent.IMemberEvent>(memberEvent =>
+        {
+            _up = IsRoutable(memberEvent.Member) ? _up.Add(memberEvent.Member.Address) : _up.Remove(memberEvent.Member.Address);
+            PublishReachable();
+        });
+        Receive<ClusterEvent.UnreachableMember>(unreachable =>
+        {
+            _unreachable = _unreachable.Add(unreachable.Member.Address);
+            PublishReachable();
+        });
+        Receive<ClusterEvent.ReachableMember>(reachable =>
+        {
+            _unreachable = _unreachable.Remove(reachable.Member.Address);
+            PublishReachable();
+        });
+    }
+
+    /// <summary>Props for the node's directory.</summary>
+    public static Props Props(RoutingTable table, TimeSpan majorityTimeout) =>
+        Akka.Actor.Props.Create(() => new LeaseDirectory(table, majorityTimeout));
+
+    protected override void PreStart()
+    {
+        _replicator.Tell(Dsl.Subscribe(IdAllocator.LeasesKey, Self));
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+    }
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    // A leaving node still holds its clients until it has told them to reconnect.
+    private static bool IsRoutable(Member member) =>
+        member.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving;
+
+    private void Apply(LWWDictionary<string, string> leases) =>
+        _table.SetOwners(leases.Entries.ToImmutableDictionary(
+            entry => long.Parse(entry.Key, CultureInfo.InvariantCulture),
+            entry => Address.Parse(entry.Value)));
+
+    private void PublishReachable() => _table.SetReachable(_up.Except(_unreachable));
+
+    private static void Answer(object? request)
+    {
+        if (request is PendingResolve pending)
+            pending.ReplyTo.Tell(new BlockResolved(pending.Block));
+    }
+
+    private sealed record PendingResolve(long Block, IActorRef ReplyTo);
+}

@@ -1,0 +1,42 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+
+namespace Relay.Actors.Registry;
+
+/// <summary>Where a message for a block can go, as far as this node knows.</summary>
+public enum Route
+{
+    /// <summary>The block's node is a reachable member: send through the shard region.</summary>
+    Deliverable,
+
+    /// <summary>The block was leased to a node that is gone or unreachable: its clients cannot be reached.</summary>
+    OwnerGone,
+
+    /// <summary>This node has not heard of a lease for the block (yet): ask a majority.</summary>
+    Unknown,
+}
+
+/// <summary>
+/// This node's view of which node leased each id block and which nodes can be reached. Written
+/// by <see cref="LeaseDirectory"/>, read lock-free by every connection on its hot path.
+/// </summary>
+public sealed class RoutingTable
+{
+    private volatile ImmutableDictionary<long, Address> _owners = ImmutableDictionary<long, Address>.Empty;
+    private volatile ImmutableHashSet<Address> _reachable = ImmutableHashSet<Address>.Empty;
+
+    /// <summary>Where a message for a client of <paramref name="block"/> can go.</summary>
+    public Route RouteTo(long block)
+    {
+        if (!_owners.TryGetValue(block, out var owner))
+            return Route.Unknown;
+        return _reachable.Contains(owner) ? Route.Deliverable : Route.OwnerGone;
+    }
+
+    /// <summary>The node that leased <paramref name="block"/>, if known.</summary>
+    public Address? OwnerOf(long block) => _owners.GetValueOrDefault(block);
+
+    internal void SetOwners(ImmutableDictionary<long, Address> owners) => _owners = owners;
+
+    internal void SetReachable(ImmutableHashSet<Address> reachable) => _reachable = reachable;
+}
