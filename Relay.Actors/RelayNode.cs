@@ -80,12 +80,11 @@ public sealed class RelayNode : IAsyncDisposable
             var bound = await listener.Ask<ListenerBound>(AwaitBinding.Instance, TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
 
             var shutdown = CoordinatedShutdown.Get(system);
-            // First stop taking new clients, then tell the connected ones to go elsewhere; only
-            // then does the node leave the cluster (later phases) and its shards hand over.
+            // Clients first: refuse new ones, send the connected ones elsewhere, close the port;
+            // only then does the node leave the cluster (later phases) and hand its shards over.
+            var leaveTimeout = settings.Cluster.LeaveTimeout;
             shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-listening",
-                () => listener.Ask<Done>(StopListening.Instance, TimeSpan.FromSeconds(5)));
-            shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "disconnect-clients",
-                () => listener.Ask<Done>(new DisconnectClients(settings.Cluster.LeaveTimeout), settings.Cluster.LeaveTimeout + TimeSpan.FromSeconds(1)));
+                () => listener.Ask<Done>(new StopListening(leaveTimeout), leaveTimeout + TimeSpan.FromSeconds(2)));
 
             return new RelayNode(system, settings, (IPEndPoint)bound.Endpoint);
         }

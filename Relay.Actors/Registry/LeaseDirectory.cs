@@ -23,8 +23,10 @@ internal sealed class LeaseDirectory : ReceiveActor
     private readonly TimeSpan _timeout;
     private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
-    private ImmutableHashSet<Address> _up = ImmutableHashSet<Address>.Empty;
-    private ImmutableHashSet<Address> _unreachable = ImmutableHashSet<Address>.Empty;
+    // By unique address: a restarted node has the address of its dead incarnation, and events
+    // about the two may interleave.
+    private ImmutableHashSet<UniqueAddress> _up = ImmutableHashSet<UniqueAddress>.Empty;
+    private ImmutableHashSet<UniqueAddress> _unreachable = ImmutableHashSet<UniqueAddress>.Empty;
 
     public LeaseDirectory(RoutingTable table, TimeSpan majorityTimeout)
     {
@@ -45,23 +47,26 @@ internal sealed class LeaseDirectory : ReceiveActor
 
         Receive<ClusterEvent.CurrentClusterState>(state =>
         {
-            _up = state.Members.Where(IsRoutable).Select(m => m.Address).ToImmutableHashSet();
-            _unreachable = state.Unreachable.Select(m => m.Address).ToImmutableHashSet();
+            _up = state.Members.Where(IsRoutable).Select(m => m.UniqueAddress).ToImmutableHashSet();
+            _unreachable = state.Unreachable.Select(m => m.UniqueAddress).ToImmutableHashSet();
             PublishReachable();
         });
         Receive<ClusterEvent.IMemberEvent>(memberEvent =>
         {
-            _up = IsRoutable(memberEvent.Member) ? _up.Add(memberEvent.Member.Address) : _up.Remove(memberEvent.Member.Address);
+            var member = memberEvent.Member.UniqueAddress;
+            _up = IsRoutable(memberEvent.Member) ? _up.Add(member) : _up.Remove(member);
+            if (memberEvent is ClusterEvent.MemberRemoved)
+                _unreachable = _unreachable.Remove(member);
             PublishReachable();
         });
         Receive<ClusterEvent.UnreachableMember>(unreachable =>
         {
-            _unreachable = _unreachable.Add(unreachable.Member.Address);
+            _unreachable = _unreachable.Add(unreachable.Member.UniqueAddress);
             PublishReachable();
         });
         Receive<ClusterEvent.ReachableMember>(reachable =>
         {
-            _unreachable = _unreachable.Remove(reachable.Member.Address);
+            _unreachable = _unreachable.Remove(reachable.Member.UniqueAddress);
             PublishReachable();
         });
     }
@@ -88,7 +93,8 @@ internal sealed class LeaseDirectory : ReceiveActor
             entry => long.Parse(entry.Key, CultureInfo.InvariantCulture),
             entry => Address.Parse(entry.Value)));
 
-    private void PublishReachable() => _table.SetReachable(_up.Except(_unreachable));
+    private void PublishReachable() =>
+        _table.SetReachable(_up.Except(_unreachable).Select(member => member.Address).ToImmutableHashSet());
 
     private static void Answer(object? request)
     {

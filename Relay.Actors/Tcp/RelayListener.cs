@@ -17,18 +17,16 @@ public sealed record AwaitBinding
 /// <summary>The listener's answer to <see cref="AwaitBinding"/>: where clients connect.</summary>
 public sealed record ListenerBound(EndPoint Endpoint);
 
-/// <summary>Stop accepting clients (shutdown); answered with <see cref="Done"/> once the port is closed.</summary>
-public sealed record StopListening
-{
-    /// <summary>The one instance.</summary>
-    public static readonly StopListening Instance = new();
-}
-
 /// <summary>
-/// Tell every connected client to reconnect elsewhere (the node is leaving); answered with
-/// <see cref="Done"/> once all connections have closed, or after <paramref name="Within"/>.
+/// Shutdown: refuse new clients, tell the connected ones to reconnect to another node, wait for
+/// them to close (at most <paramref name="Within"/>), then close the port. Answered with
+/// <see cref="Done"/>.
 /// </summary>
-public sealed record DisconnectClients(TimeSpan Within);
+/// <remarks>
+/// The port closes last because Akka.IO stops a listener's connections with it (and aborts their
+/// sockets, losing the RECONNECT line).
+/// </remarks>
+public sealed record StopListening(TimeSpan Within);
 
 /// <summary>
 /// Binds the client port with Akka.IO and gives every accepted socket its own <see cref="ConnectionActor"/>.
@@ -86,58 +84,49 @@ internal sealed class RelayListener : ReceiveActor, IWithStash
         Receive<TcpMessage.Connected>(connected =>
             Context.ActorOf(ConnectionActor.Props(Sender, connected.RemoteAddress, _services, _settings.Connection)));
         Receive<AwaitBinding>(_ => Sender.Tell(new ListenerBound(endpoint)));
-        Receive<StopListening>(_ =>
-        {
-            tcpListener.Tell(TcpMessage.Unbind.Instance);
-            var requester = Sender;
-            Become(() =>
-            {
-                Receive<TcpMessage.Unbound>(_ =>
-                {
-                    _log.Info("Stopped listening for clients on {0}", endpoint);
-                    requester.Tell(Done.Instance);
-                });
-                Receive<TcpMessage.Connected>(_ => Sender.Tell(TcpMessage.Abort.Instance));
-                ReceiveDisconnectClients();
-            });
-        });
-        ReceiveDisconnectClients();
+        Receive<StopListening>(request => Leave(endpoint, tcpListener, request.Within, Sender));
     }
 
-    private void ReceiveDisconnectClients() =>
-        Receive<DisconnectClients>(request =>
+    private void Leave(EndPoint endpoint, IActorRef tcpListener, TimeSpan within, IActorRef requester)
+    {
+        var connections = Context.GetChildren().ToHashSet();
+        _log.Info("Telling {0} clients to reconnect to another node", connections.Count);
+        foreach (var connection in connections)
         {
-            var connections = Context.GetChildren().ToHashSet();
-            var requester = Sender;
-            if (connections.Count == 0)
+            Context.Watch(connection);
+            connection.Tell(NodeLeaving.Instance);
+        }
+
+        void Unbind()
+        {
+            Context.SetReceiveTimeout(null);
+            tcpListener.Tell(TcpMessage.Unbind.Instance);
+        }
+
+        Become(() =>
+        {
+            // New clients are refused: this node is going away.
+            Receive<TcpMessage.Connected>(_ => Sender.Tell(TcpMessage.Abort.Instance));
+            Receive<Terminated>(terminated =>
             {
+                if (connections.Remove(terminated.ActorRef) && connections.Count == 0)
+                    Unbind();
+            });
+            Receive<ReceiveTimeout>(_ =>
+            {
+                _log.Warning("{0} clients still connected after {1}; closing them", connections.Count, within);
+                Unbind();
+            });
+            Receive<TcpMessage.Unbound>(_ =>
+            {
+                _log.Info("Stopped listening for clients on {0}", endpoint);
                 requester.Tell(Done.Instance);
-                return;
-            }
-
-            _log.Info("Telling {0} clients to reconnect to another node", connections.Count);
-            foreach (var connection in connections)
-            {
-                Context.Watch(connection);
-                connection.Tell(NodeLeaving.Instance);
-            }
-
-            Context.SetReceiveTimeout(request.Within);
-            Become(() =>
-            {
-                Receive<Terminated>(terminated =>
-                {
-                    connections.Remove(terminated.ActorRef);
-                    if (connections.Count == 0)
-                        requester.Tell(Done.Instance);
-                });
-                Receive<ReceiveTimeout>(_ =>
-                {
-                    _log.Warning("{0} clients still connected after {1}; leaving anyway", connections.Count, request.Within);
-                    requester.Tell(Done.Instance);
-                    Context.SetReceiveTimeout(null);
-                });
-                Receive<TcpMessage.Connected>(_ => Sender.Tell(TcpMessage.Abort.Instance));
             });
         });
+
+        if (connections.Count == 0)
+            Unbind();
+        else
+            Context.SetReceiveTimeout(within);
+    }
 }

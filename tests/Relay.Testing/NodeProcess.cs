@@ -6,11 +6,13 @@ namespace Relay.Testing;
 public sealed class NodeProcess : IAsyncDisposable
 {
     private const string ListeningLine = "RelayChat node listening on ";
+    private const string MemberLine = "cluster member ";
 
-    private NodeProcess(TestProcess process, IPEndPoint clientEndpoint)
+    private NodeProcess(TestProcess process, IPEndPoint clientEndpoint, int clusterPort)
     {
         Process = process;
         ClientEndpoint = clientEndpoint;
+        ClusterPort = clusterPort;
     }
 
     /// <summary>The running process.</summary>
@@ -19,14 +21,27 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>Where clients connect.</summary>
     public IPEndPoint ClientEndpoint { get; }
 
-    /// <summary>Starts a node with <c>--port 0</c> plus <paramref name="args"/> and waits until it listens.</summary>
+    /// <summary>The port other nodes reach this one on (its seed address is 127.0.0.1:ClusterPort).</summary>
+    public int ClusterPort { get; }
+
+    /// <summary>
+    /// Starts a node with <paramref name="args"/> (client and cluster ports default to 0, i.e. free
+    /// ones) and waits until it is a cluster member that accepts clients.
+    /// </summary>
     public static async Task<NodeProcess> StartAsync(params string[] args)
     {
-        var process = TestProcess.StartProject("Relay.Host", ["--port", "0", .. args]);
+        var defaults = new List<string>();
+        if (!args.Contains("--port"))
+            defaults.AddRange(["--port", "0"]);
+        if (!args.Contains("--cluster-port"))
+            defaults.AddRange(["--cluster-port", "0"]);
+        var process = TestProcess.StartProject("Relay.Host", [.. defaults, .. args]);
         try
         {
-            var line = await process.WaitForLineAsync(l => l.StartsWith(ListeningLine, StringComparison.Ordinal), what: "the node's listening line");
-            return new NodeProcess(process, IPEndPoint.Parse(line[ListeningLine.Length..]));
+            var listening = await process.WaitForLineAsync(l => l.StartsWith(ListeningLine, StringComparison.Ordinal), what: "the node's listening line");
+            var member = await process.WaitForLineAsync(l => l.StartsWith(MemberLine, StringComparison.Ordinal), what: "the node's cluster address");
+            var clusterPort = int.Parse(member[(member.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            return new NodeProcess(process, IPEndPoint.Parse(listening[ListeningLine.Length..]), clusterPort);
         }
         catch
         {

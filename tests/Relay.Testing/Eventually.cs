@@ -1,17 +1,17 @@
-using Relay.Testing;
-
-namespace Relay.Actors.Tests.Tcp;
+namespace Relay.Testing;
 
 /// <summary>Bounded waits for what the node does asynchronously, asked over the wire.</summary>
-internal static class Eventually
+public static class Eventually
 {
     /// <summary>
     /// Waits until <paramref name="asker"/> gets UNKNOWN_TARGET for <paramref name="id"/>: the node
     /// notices a departed client through DeathWatch, a moment after its socket closed.
     /// </summary>
-    public static async Task UnknownTargetAsync(LineSocket asker, long id, TimeSpan? within = null)
+    /// <returns>How long it took.</returns>
+    public static async Task<TimeSpan> UnknownTargetAsync(LineSocket asker, long id, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
+        var started = DateTime.UtcNow;
+        var deadline = started + (within ?? TimeSpan.FromSeconds(10));
         while (true)
         {
             await asker.SendAsync($"TO:{id}:are you there?\nPING\n");
@@ -20,7 +20,7 @@ internal static class Eventually
                 unknown |= line == $"ERROR:UNKNOWN_TARGET:no client {id}";
 
             if (unknown)
-                return;
+                return DateTime.UtcNow - started;
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"client {id} was still known after {within ?? TimeSpan.FromSeconds(10)}");
             await Task.Delay(20);

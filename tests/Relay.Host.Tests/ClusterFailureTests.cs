@@ -1,0 +1,67 @@
+using Relay.Testing;
+using Xunit.Abstractions;
+
+namespace Relay.Host.Tests;
+
+/// <summary>What clients see when a node of a real 3-process cluster crashes or leaves.</summary>
+public sealed class ClusterFailureTests(ITestOutputHelper output)
+{
+    // The promise in docs/cluster.md: a crashed node's clients are reported well within this.
+    private static readonly TimeSpan CrashReportedWithin = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Survivors_keep_relaying_and_report_a_killed_nodes_clients_then_it_rejoins()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        var (a, aId) = await LineSocket.ConnectClientAsync(cluster.Nodes[0].ClientEndpoint);
+        var (b, bId) = await LineSocket.ConnectClientAsync(cluster.Nodes[1].ClientEndpoint);
+        var (c, cId) = await LineSocket.ConnectClientAsync(cluster.Nodes[2].ClientEndpoint);
+        await using var _a = a;
+        await using var _b = b;
+        await using var _c = c;
+
+        cluster.Nodes[2].Process.KillHard();
+
+        // The survivors relay without interruption...
+        for (var i = 0; i < 5; i++)
+        {
+            await a.SendAsync($"TO:{bId}:still here {i}\n");
+            Assert.Equal($"FROM:{aId}:still here {i}", await b.ReadLineAsync());
+        }
+
+        // ...and messages for the dead node's client get an error instead of silence.
+        var reported = await Eventually.UnknownTargetAsync(a, cId, CrashReportedWithin);
+        output.WriteLine($"client of the killed node reported unknown after {reported.TotalSeconds:0.0} s");
+
+        await cluster.StartNodeAsync(2);
+        var (d, dId) = await LineSocket.ConnectClientAsync(cluster.Nodes[2].ClientEndpoint);
+        await using var _d = d;
+        Assert.NotEqual(cId, dId);
+        await a.SendAsync($"TO:{dId}:welcome back\n");
+        Assert.Equal($"FROM:{aId}:welcome back", await d.ReadLineAsync());
+        await d.SendAsync($"TO:{bId}:glad to be back\n");
+        Assert.Equal($"FROM:{dId}:glad to be back", await b.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task A_leaving_node_tells_its_clients_to_reconnect_and_exits_zero()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        var (a, aId) = await LineSocket.ConnectClientAsync(cluster.Nodes[0].ClientEndpoint);
+        var (b, bId) = await LineSocket.ConnectClientAsync(cluster.Nodes[1].ClientEndpoint);
+        var (c, cId) = await LineSocket.ConnectClientAsync(cluster.Nodes[2].ClientEndpoint);
+        await using var _a = a;
+        await using var _b = b;
+        await using var _c = c;
+
+        cluster.Nodes[2].Process.Terminate();
+
+        Assert.StartsWith("RECONNECT:", await c.ReadLineAsync());
+        Assert.Null(await c.TryReadLineAsync());
+        Assert.Equal(0, await cluster.Nodes[2].Process.WaitForExitAsync());
+
+        await a.SendAsync($"TO:{bId}:nothing happened here\n");
+        Assert.Equal($"FROM:{aId}:nothing happened here", await b.ReadLineAsync());
+        await Eventually.UnknownTargetAsync(a, cId);
+    }
+}

@@ -1,0 +1,85 @@
+using Relay.Testing;
+
+namespace Relay.Host.Tests;
+
+/// <summary>Three real nodes on loopback: clients on different nodes talk as if on one.</summary>
+public sealed class ClusterRelayTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private NodeProcess[] Nodes => fixture.Cluster.Nodes;
+
+    [Fact]
+    public async Task Relays_both_ways_between_clients_on_different_nodes()
+    {
+        var (a, aId) = await LineSocket.ConnectClientAsync(Nodes[0].ClientEndpoint);
+        var (c, cId) = await LineSocket.ConnectClientAsync(Nodes[2].ClientEndpoint);
+        await using var _a = a;
+        await using var _c = c;
+
+        await a.SendAsync($"TO:{cId}:안녕 from node 1\n");
+        Assert.Equal($"FROM:{aId}:안녕 from node 1", await c.ReadLineAsync());
+
+        await c.SendAsync($"TO:{aId}:hello back from node 3\n");
+        Assert.Equal($"FROM:{cId}:hello back from node 3", await a.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Gives_ids_that_are_unique_across_the_cluster()
+    {
+        var clients = new List<LineSocket>();
+        var ids = new List<long>();
+        try
+        {
+            foreach (var node in Nodes)
+            {
+                for (var i = 0; i < 30; i++)
+                {
+                    var (socket, id) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
+                    clients.Add(socket);
+                    ids.Add(id);
+                }
+            }
+
+            Assert.Equal(ids.Count, ids.Distinct().Count());
+            Assert.All(ids, id => Assert.True(id > 0));
+        }
+        finally
+        {
+            foreach (var client in clients)
+                await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Relays_2000_cross_node_messages_complete_and_in_order()
+    {
+        var (a, aId) = await LineSocket.ConnectClientAsync(Nodes[1].ClientEndpoint);
+        var (b, bId) = await LineSocket.ConnectClientAsync(Nodes[2].ClientEndpoint);
+        await using var _a = a;
+        await using var _b = b;
+
+        var sending = Task.Run(async () =>
+        {
+            for (var i = 0; i < 2000; i += 100)
+                await a.SendAsync(string.Concat(Enumerable.Range(i, 100).Select(n => $"TO:{bId}:message {n}\n")));
+        });
+
+        for (var n = 0; n < 2000; n++)
+            Assert.Equal($"FROM:{aId}:message {n}", await b.ReadLineAsync());
+        await sending;
+    }
+
+    [Fact]
+    public async Task Reports_unknown_targets_across_nodes()
+    {
+        var (a, _) = await LineSocket.ConnectClientAsync(Nodes[0].ClientEndpoint);
+        var (c, cId) = await LineSocket.ConnectClientAsync(Nodes[2].ClientEndpoint);
+        await using var _a = a;
+        await c.DisposeAsync();
+
+        // A departed client of another node, and an id in a block nobody leased.
+        await Eventually.UnknownTargetAsync(a, cId);
+        await a.SendAsync("TO:987654321:nobody\nPING\n");
+        Assert.Equal("ERROR:UNKNOWN_TARGET:no client 987654321", await a.ReadLineAsync());
+        Assert.Equal("PONG", await a.ReadLineAsync());
+    }
+}
