@@ -19,6 +19,12 @@ internal static class ClientCommandLine
         Recursive = true,
     };
 
+    private static readonly Option<string?> NodesOption = new("--nodes")
+    {
+        Description = "Cluster nodes, host:port[,host:port...]; overrides --host/--port. When the node in use goes away, the chat reconnects to another.",
+        Recursive = true,
+    };
+
     private static readonly Option<long> ToOption = new("--to") { Description = "Id of the recipient.", Required = true };
     private static readonly Argument<string[]> TextArgument = new("text") { Description = "The message.", Arity = ArgumentArity.OneOrMore };
     private static readonly Option<int?> CountOption = new("--count") { Description = "Exit after this many messages." };
@@ -42,11 +48,18 @@ internal static class ClientCommandLine
         listen.SetAction((parse, token) => ClientCommands.ListenAsync(
             Endpoint(parse), parse.GetValue(CountOption), parse.GetValue(TimeoutOption), token));
 
+        NodesOption.Validators.Add(result =>
+        {
+            if (!NodeList.TryParse(result.GetValueOrDefault<string?>() ?? "", out _, out var error))
+                result.AddError($"--nodes: {error}");
+        });
+
         var root = new RootCommand(
             "RelayChat console client. With no command: chat at a prompt, or read commands line by line when input is piped.")
         {
             HostOption,
             PortOption,
+            NodesOption,
             send,
             listen,
         };
@@ -54,6 +67,11 @@ internal static class ClientCommandLine
         return root;
     }
 
-    private static (string Host, int Port) Endpoint(ParseResult parse) =>
-        (parse.GetValue(HostOption)!, parse.GetValue(PortOption));
+    private static NodeList Endpoint(ParseResult parse)
+    {
+        var nodes = parse.GetValue(NodesOption);
+        if (nodes is not null && NodeList.TryParse(nodes, out var list, out _))
+            return new NodeList(list);
+        return new NodeList([(parse.GetValue(HostOption)!, parse.GetValue(PortOption))]);
+    }
 }

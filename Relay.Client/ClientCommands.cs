@@ -3,7 +3,7 @@ namespace Relay.Client;
 /// <summary>What each form of the console client does.</summary>
 internal static class ClientCommands
 {
-    public static async Task<int> ChatAsync((string Host, int Port) endpoint)
+    public static async Task<int> ChatAsync(NodeList endpoint)
     {
         await using var client = await TryConnectAsync(endpoint).ConfigureAwait(false);
         if (client is null)
@@ -24,10 +24,10 @@ internal static class ClientCommands
             output.Print("type /help for the commands");
         }
 
-        return await new ChatSession(client, output, readLine).RunAsync().ConfigureAwait(false);
+        return await new ChatSession(endpoint, client, output, readLine).RunAsync().ConfigureAwait(false);
     }
 
-    public static async Task<int> SendAsync((string Host, int Port) endpoint, long target, string text)
+    public static async Task<int> SendAsync(NodeList endpoint, long target, string text)
     {
         await using var client = await TryConnectAsync(endpoint).ConfigureAwait(false);
         if (client is null)
@@ -63,7 +63,7 @@ internal static class ClientCommands
         return 1;
     }
 
-    public static async Task<int> ListenAsync((string Host, int Port) endpoint, int? count, double? timeoutSeconds, CancellationToken cancellation)
+    public static async Task<int> ListenAsync(NodeList endpoint, int? count, double? timeoutSeconds, CancellationToken cancellation)
     {
         await using var client = await TryConnectAsync(endpoint).ConfigureAwait(false);
         if (client is null)
@@ -102,12 +102,12 @@ internal static class ClientCommands
         }
     }
 
-    private static async Task<RelayClient?> TryConnectAsync((string Host, int Port) endpoint)
+    private static async Task<RelayClient?> TryConnectAsync(NodeList nodes)
     {
         try
         {
-            var client = await RelayClient.ConnectAsync(endpoint.Host, endpoint.Port).ConfigureAwait(false);
-            Console.WriteLine($"connected to {endpoint.Host}:{endpoint.Port}, your ID is {client.Id}");
+            var client = await nodes.ConnectAsync().ConfigureAwait(false);
+            Console.WriteLine($"connected to {nodes.Current}, your ID is {client.Id}");
             return client;
         }
         catch (RelayConnectionException error)

@@ -8,6 +8,7 @@ internal static class EventText
         MessageReceived message => $"from {message.From}: {message.Text}",
         ErrorReceived error => $"error {error.Code}: {error.Text}",
         PongReceived => "pong",
+        ReconnectRequested reconnect => $"server: {reconnect.Text}",
         UnknownLine unknown => $"server: {unknown.Line}",
         _ => relayEvent.ToString(),
     };

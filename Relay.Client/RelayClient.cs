@@ -24,6 +24,7 @@ public sealed class RelayClient : IAsyncDisposable
     private readonly TaskCompletionSource<long> _welcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private Task _readLoop = Task.CompletedTask;
+    private int _disposed;
 
     private RelayClient(Socket socket, RelayClientOptions options)
     {
@@ -114,9 +115,12 @@ public sealed class RelayClient : IAsyncDisposable
     public ValueTask<RelayEvent> ReadAsync(CancellationToken cancellation = default) =>
         _events.Reader.ReadAsync(cancellation);
 
-    /// <summary>Closes the socket and stops the read loop.</summary>
+    /// <summary>Closes the socket and stops the read loop. Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
+
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -210,6 +214,9 @@ public sealed class RelayClient : IAsyncDisposable
                     break;
                 case ServerLineKind.Pong:
                     Events.Add(PongReceived.Instance);
+                    break;
+                case ServerLineKind.Reconnect:
+                    Events.Add(new ReconnectRequested(Encoding.UTF8.GetString(parsed.Text)));
                     break;
                 case ServerLineKind.YourId when welcome.TrySetResult(parsed.Id):
                     break;

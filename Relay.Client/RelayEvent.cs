@@ -21,5 +21,8 @@ public sealed record PongReceived : RelayEvent
     public static readonly PongReceived Instance = new();
 }
 
+/// <summary>The node is leaving the cluster and closes this connection next: connect to another node.</summary>
+public sealed record ReconnectRequested(string Text) : RelayEvent;
+
 /// <summary>A line this client does not understand, passed on as it came.</summary>
 public sealed record UnknownLine(string Line) : RelayEvent;
