@@ -72,7 +72,12 @@ public sealed class RelayNode : IAsyncDisposable
     public static async Task<RelayNode> StartAsync(Config config, CancellationToken cancellation = default, string systemName = "relay")
     {
         var settings = RelaySettings.Create(config);
-        var system = ActorSystem.Create(systemName, config);
+        // The extensions' serializers must be known from the first gossip on, not from the moment
+        // the extension is first used, or early messages from other nodes fail to deserialize.
+        var system = ActorSystem.Create(systemName, config
+            .WithFallback(ClusterSharding.DefaultConfig())
+            .WithFallback(ClusterSingleton.DefaultConfig())
+            .WithFallback(Akka.DistributedData.DistributedData.DefaultConfig()));
         try
         {
             var services = await StartClusterAsync(system, settings, cancellation).ConfigureAwait(false);
