@@ -1,0 +1,124 @@
+using Akka.Actor;
+using Relay.Actors.Registry;
+using Relay.Protocol;
+using Route = Relay.Actors.Registry.Route;
+using TcpMessage = Akka.IO.Tcp;
+
+namespace Relay.Actors.Tcp;
+
+/// <summary>Routing of envelopes and the barriers that order PONG and close after earlier replies.</summary>
+internal sealed partial class ConnectionActor
+{
+    private void RouteEnvelope(RelayEnvelope envelope)
+    {
+        if (_held.Count > 0)
+        {
+            _held.Enqueue(envelope);
+            return;
+        }
+
+        var block = _services.Blocks.BlockOf(envelope.TargetId);
+        var route = _services.Routes.RouteTo(block);
+        if (route == Route.Unknown)
+        {
+            _held.Enqueue(envelope);
+            _services.LeaseDirectory.Tell(new ResolveBlock(block));
+            return;
+        }
+
+        Dispatch(envelope, block, route);
+    }
+
+    private void Dispatch(RelayEnvelope envelope, long block, Route route)
+    {
+        if (route == Route.Deliverable)
+        {
+            _services.Registry.Tell(envelope);
+            _barriers.Touched(block);
+        }
+        else
+        {
+            ServerLines.UnknownTarget(_outbound, envelope.TargetId);
+        }
+    }
+
+    /// <summary>A majority told the directory what it knows of <paramref name="resolvedBlock"/>; send what waited.</summary>
+    private void ReleaseHeld(long resolvedBlock)
+    {
+        while (_held.TryPeek(out var item))
+        {
+            if (item is RelayEnvelope envelope)
+            {
+                var block = _services.Blocks.BlockOf(envelope.TargetId);
+                var route = _services.Routes.RouteTo(block);
+                if (route == Route.Unknown && block != resolvedBlock)
+                {
+                    _services.LeaseDirectory.Tell(new ResolveBlock(block));
+                    Flush();
+                    return;
+                }
+
+                _held.Dequeue();
+                // Still unknown after a majority read: nobody ever leased that id.
+                Dispatch(envelope, block, route == Route.Unknown ? Route.OwnerGone : route);
+            }
+            else
+            {
+                _held.Dequeue();
+                SendBarrier((BarrierPurpose)item);
+            }
+        }
+
+        Flush();
+        if (_readingPaused && !_stopReading)
+        {
+            _readingPaused = false;
+            _connection.Tell(TcpMessage.ResumeReading.Instance);
+        }
+    }
+
+    private void StartBarrier(BarrierPurpose purpose)
+    {
+        if (_held.Count > 0)
+            _held.Enqueue(purpose);
+        else
+            SendBarrier(purpose);
+    }
+
+    private void SendBarrier(BarrierPurpose purpose)
+    {
+        var wasWaiting = _barriers.IsWaiting;
+        var (token, blocks) = _barriers.Start(purpose);
+        foreach (var block in blocks)
+            _services.Registry.Tell(new BlockBarrier(block, token));
+        if (!wasWaiting)
+            Timers.StartSingleTimer(BarrierTimer, BarrierTimedOut.Instance, _settings.BarrierTimeout);
+        CompleteBarriers();
+    }
+
+    private void CompleteBarriers()
+    {
+        var completedAny = false;
+        while (_barriers.TryComplete(out var purpose))
+        {
+            completedAny = true;
+            if (purpose == BarrierPurpose.Ping)
+            {
+                ServerLines.Pong(_outbound);
+                Flush();
+            }
+            else
+            {
+                Become(AwaitingLastWrite);
+                CloseWhenFlushed();
+                return;
+            }
+        }
+
+        // The timer always measures the oldest barrier's wait.
+        if (!_barriers.IsWaiting)
+            Timers.Cancel(BarrierTimer);
+        else if (completedAny)
+            Timers.StartSingleTimer(BarrierTimer, BarrierTimedOut.Instance, _settings.BarrierTimeout);
+    }
+}
