@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Net;
+using Relay.Bench;
+
+var nodesOption = new Option<string>("--nodes")
+{
+    Description = "Client endpoints of the node(s), host:port[,host:port...]; loopback only. Clients are spread round-robin.",
+    DefaultValueFactory = _ => "127.0.0.1:9999",
+    Recursive = true,
+};
+var jsonOption = new Option<bool>("--json") { Description = "Print one JSON line instead of a table.", Recursive = true };
+var limitOption = new Option<double>("--limit")
+{
+    Description = "Hard limit on the run in seconds; the run stops by itself then, finished or not.",
+    DefaultValueFactory = _ => 300,
+    Recursive = true,
+};
+var clientsOption = new Option<int>("--clients") { Description = "Clients (an even number; they pair up).", DefaultValueFactory = _ => 100 };
+var messagesOption = new Option<int>("--messages") { Description = "Messages each client sends.", DefaultValueFactory = _ => 20_000 };
+var payloadOption = new Option<int>("--payload") { Description = "Message size in bytes.", DefaultValueFactory = _ => 64 };
+var windowOption = new Option<int>("--window") { Description = "Messages in flight per sender at most.", DefaultValueFactory = _ => 256 };
+var rateOption = new Option<int>("--rate") { Description = "Total messages per second.", DefaultValueFactory = _ => 10_000 };
+var secondsOption = new Option<double>("--seconds") { Description = "How long to send.", DefaultValueFactory = _ => 10 };
+var latencyClientsOption = new Option<int>("--clients") { Description = "Clients (an even number; they pair up).", DefaultValueFactory = _ => 10 };
+var countOption = new Option<int>("--count") { Description = "Idle connections to open.", DefaultValueFactory = _ => 10_000 };
+var concurrencyOption = new Option<int>("--concurrency") { Description = "Connects in progress at once.", DefaultValueFactory = _ => 100 };
+var pidOption = new Option<int?>("--pid") { Description = "The node's process id, to read its memory from /proc (single node)." };
+
+var throughput = new Command("throughput", "Clients in fixed pairs send M messages each, at most W in flight: delivered msgs/s.")
+{
+    clientsOption, messagesOption, payloadOption, windowOption,
+};
+throughput.SetAction(parse => Run(parse, options => new ThroughputWorkload(options,
+    parse.GetValue(clientsOption), parse.GetValue(messagesOption), parse.GetValue(payloadOption), parse.GetValue(windowOption)).RunAsync()));
+
+var latency = new Command("latency", "Open loop at a fixed rate: latency percentiles and whether the rate held.")
+{
+    latencyClientsOption, rateOption, secondsOption, payloadOption,
+};
+latency.SetAction(parse => Run(parse, options => new LatencyWorkload(options,
+    parse.GetValue(latencyClientsOption), parse.GetValue(rateOption), TimeSpan.FromSeconds(parse.GetValue(secondsOption)), parse.GetValue(payloadOption)).RunAsync()));
+
+var conns = new Command("conns", "K idle clients: connects/s and the node's memory per connection.")
+{
+    countOption, concurrencyOption, pidOption,
+};
+conns.SetAction(parse => Run(parse, options => new ConnectionsWorkload(options,
+    parse.GetValue(countOption), parse.GetValue(concurrencyOption), parse.GetValue(pidOption)).RunAsync()));
+
+var root = new RootCommand("RelayChat load generator. Every run is bounded in count and time and talks only to the given loopback nodes.")
+{
+    nodesOption, jsonOption, limitOption, throughput, latency, conns,
+};
+return await root.Parse(args).InvokeAsync();
+
+async Task<int> Run(ParseResult parse, Func<BenchOptions, Task<BenchResult>> workload)
+{
+    var nodes = new List<IPEndPoint>();
+    foreach (var text in parse.GetValue(nodesOption)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+    {
+        if (!IPEndPoint.TryParse(text, out var endpoint) || endpoint.Port == 0)
+        {
+            Console.Error.WriteLine($"relay-bench: '{text}' is not ip:port");
+            return 2;
+        }
+
+        if (!IPAddress.IsLoopback(endpoint.Address))
+        {
+            Console.Error.WriteLine($"relay-bench: {endpoint} is not a loopback address; this tool loads only nodes on this machine");
+            return 2;
+        }
+
+        nodes.Add(endpoint);
+    }
+
+    var json = parse.GetValue(jsonOption);
+    var options = new BenchOptions(nodes, TimeSpan.FromSeconds(parse.GetValue(limitOption)), Progress: !json && !Console.IsErrorRedirected);
+    try
+    {
+        var result = await workload(options);
+        if (options.Progress)
+            Console.Error.WriteLine();
+        Console.WriteLine(json ? result.ToJson() : result.ToTable());
+        return result.Completed ? 0 : 1;
+    }
+    catch (Exception error) when (error is ArgumentException or System.Net.Sockets.SocketException or IOException or OperationCanceledException)
+    {
+        Console.Error.WriteLine($"relay-bench: {error.Message}");
+        return 1;
+    }
+}
