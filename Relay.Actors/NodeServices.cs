@@ -10,4 +10,5 @@ namespace Relay.Actors;
 /// <param name="LeaseDirectory">Learns unknown block owners from a majority.</param>
 /// <param name="Routes">Lock-free view of block owners and reachable nodes.</param>
 /// <param name="Blocks">How ids map to blocks.</param>
-public sealed record NodeServices(IActorRef IdPool, IActorRef Registry, IActorRef LeaseDirectory, RoutingTable Routes, IdBlocks Blocks);
+/// <param name="Local">The clients of this node, for direct delivery between them.</param>
+public sealed record NodeServices(IActorRef IdPool, IActorRef Registry, IActorRef LeaseDirectory, RoutingTable Routes, IdBlocks Blocks, LocalClients Local);

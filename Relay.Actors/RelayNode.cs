@@ -136,6 +136,6 @@ public sealed class RelayNode : IAsyncDisposable
             PoisonPill.Instance).ConfigureAwait(false);
 
         await pool.Ask<Done>(AwaitIds.Instance, Timeout.InfiniteTimeSpan, cancellation).ConfigureAwait(false);
-        return new NodeServices(pool, registry, directory, routes, blocks);
+        return new NodeServices(pool, registry, directory, routes, blocks, new LocalClients());
     }
 }

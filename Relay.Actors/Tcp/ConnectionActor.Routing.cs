@@ -9,6 +9,20 @@ namespace Relay.Actors.Tcp;
 /// <summary>Routing of envelopes and the barriers that order PONG and close after earlier replies.</summary>
 internal sealed partial class ConnectionActor
 {
+    /// <summary>Relays one parsed <c>TO:</c> line.</summary>
+    private void Relay(long targetId, ReadOnlySpan<byte> payload)
+    {
+        // A client of this node gets the line straight into this chunk's batch for it: no
+        // envelope, no registry, one message per chunk. Held lines keep their turn, though.
+        if (_held.Count == 0 && _services.Local.TryGet(targetId, out var local))
+        {
+            ServerLines.From(_localLines.For(local), _clientId, payload);
+            return;
+        }
+
+        RouteEnvelope(new RelayEnvelope(_clientId, targetId, payload.ToArray()));
+    }
+
     private void RouteEnvelope(RelayEnvelope envelope)
     {
         if (_held.Count > 0)
@@ -31,15 +45,15 @@ internal sealed partial class ConnectionActor
 
     private void Dispatch(RelayEnvelope envelope, long block, Route route)
     {
-        if (route == Route.Deliverable)
+        if (_services.Local.TryGet(envelope.TargetId, out var local))
+            local.Tell(envelope, ActorRefs.NoSender);
+        else if (route == Route.Deliverable)
         {
             _services.Registry.Tell(envelope);
             _barriers.Touched(block);
         }
         else
-        {
             ServerLines.UnknownTarget(_outbound, envelope.TargetId);
-        }
     }
 
     /// <summary>A majority told the directory what it knows of <paramref name="resolvedBlock"/>; send what waited.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
@@ -36,6 +37,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, ILine
     private readonly OutboundBuffer _outbound = new();
     private readonly BarrierQueue _barriers = new();
     private readonly Queue<object> _held = new();
+    private readonly LineBatch _localLines = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private long _clientId;
@@ -70,6 +72,8 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, ILine
 
     protected override void PostStop()
     {
+        if (_clientId != 0)
+            _services.Local.Remove(_clientId);
         _framer.Dispose();
         _outbound.Dispose();
         _log.Debug("Client {0} at {1} disconnected", _clientId, _remote);
@@ -85,6 +89,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, ILine
         Receive<ClientRegistered>(_ =>
         {
             Timers.Cancel(RegisterTimer);
+            _services.Local.Add(_clientId, Self);
             ServerLines.YourId(_outbound, _clientId);
             Flush();
             _connection.Tell(TcpMessage.ResumeReading.Instance);
@@ -102,6 +107,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, ILine
 
     private void Relaying()
     {
+        Receive<RelayedLines>(HandleRelayedLines);
         Receive<RelayEnvelope>(HandleEnvelope);
         Receive<TcpMessage.Received>(HandleReceived);
         Receive<WriteAcknowledged>(_ => HandleWriteAcknowledged());
@@ -111,6 +117,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, ILine
         {
             // The seed's client may end its last message with no newline and close at once.
             _framer.CompletePartialLine(this);
+            _localLines.Deliver();
             BeginDraining();
             Flush();
         });
@@ -126,6 +133,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, ILine
         Receive<WriteAcknowledged>(_ => HandleWriteAcknowledged());
         // The client is leaving; what others send it now is dropped like mail to a departed client.
         Receive<RelayEnvelope>(_ => { });
+        Receive<RelayedLines>(lines => ArrayPool<byte>.Shared.Return(lines.Buffer));
         Receive<TcpMessage.Received>(_ => { });
         Receive<TcpMessage.PeerClosed>(_ => { });
         Receive<PartialLineTimedOut>(_ => { });
@@ -178,6 +186,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, ILine
     private void HandleReceived(TcpMessage.Received received)
     {
         _framer.Feed(received.Data.ToReadOnlySpan(), this);
+        _localLines.Deliver();
         if (_stopReading)
             return;
 
@@ -196,6 +205,19 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, ILine
     private void HandleEnvelope(RelayEnvelope envelope)
     {
         ServerLines.From(_outbound, envelope.SenderId, envelope.Payload);
+        QueuedForClient();
+    }
+
+    private void HandleRelayedLines(RelayedLines lines)
+    {
+        lines.Buffer.AsSpan(0, lines.Length).CopyTo(_outbound.GetSpan(lines.Length));
+        _outbound.Advance(lines.Length);
+        ArrayPool<byte>.Shared.Return(lines.Buffer);
+        QueuedForClient();
+    }
+
+    private void QueuedForClient()
+    {
         if (_outbound.PendingBytes > _settings.MaxOutboundBytes)
         {
             _log.Warning(
@@ -217,6 +239,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, ILine
     private void HandlePartialLineTimedOut()
     {
         _framer.CompletePartialLine(this);
+        _localLines.Deliver();
         Flush();
     }
 
@@ -229,7 +252,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, ILine
         switch (command.Kind)
         {
             case CommandKind.To:
-                RouteEnvelope(new RelayEnvelope(_clientId, command.TargetId, command.Payload.ToArray()));
+                Relay(command.TargetId, command.Payload);
                 break;
             case CommandKind.Ping:
                 StartBarrier(BarrierPurpose.Ping);

@@ -33,9 +33,7 @@ internal sealed class LatencyWorkload(BenchOptions options, int clients, int rat
             var receivers = connections.Select((c, i) => c.ReceiveAsync(inbound[i], receiving.Token)).ToArray();
 
             var started = Stopwatch.GetTimestamp();
-            var senders = connections.Select((c, i) =>
-                SendAsync(c, connections[i ^ 1].Id, perSender, started, limit.Token)).ToArray();
-            var sent = (await Task.WhenAll(senders).ConfigureAwait(false)).Sum();
+            var sent = await SendAllAsync(connections, perSender, started, limit.Token).ConfigureAwait(false);
             var sendSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
             var drainUntil = DateTime.UtcNow + Drain;
@@ -76,45 +74,55 @@ internal sealed class LatencyWorkload(BenchOptions options, int clients, int rat
 
     private static double Micros(long ticks) => ticks * 1e6 / Stopwatch.Frequency;
 
-    private async Task<int> SendAsync(BenchConnection connection, long partnerId, double perSecond, long started, CancellationToken cancellation)
+    /// <summary>
+    /// One pacing loop for all senders, ticking every millisecond: everything due by now goes out
+    /// (open loop: late or not), stamped as it is written. A timer, not a spin, so the load
+    /// generator leaves the cores to the node.
+    /// </summary>
+    private async Task<long> SendAllAsync(BenchConnection[] connections, double perSecond, long started, CancellationToken cancellation)
     {
         var line = new ArrayBufferWriter<byte>(payloadBytes + 32);
-        ClientLines.To(line, partnerId, new byte[payloadBytes]);
-        var template = line.WrittenMemory.ToArray();
-        var stampOffset = template.Length - 1 - payloadBytes;
-        template.AsSpan(stampOffset + StampDigits, payloadBytes - StampDigits).Fill((byte)'x');
-        var batch = new byte[template.Length * 64];
-
-        var sent = 0;
-        var total = (int)Math.Ceiling(perSecond * duration.TotalSeconds);
-        while (sent < total)
+        var templates = connections.Select((_, i) =>
         {
-            // Open loop: everything due by now goes out, late or not; then wait for the next one.
+            line.ResetWrittenCount();
+            ClientLines.To(line, connections[i ^ 1].Id, new byte[payloadBytes]);
+            return line.WrittenMemory.ToArray();
+        }).ToArray();
+        // Ids differ in length, so each template has its own; the payload is always at the end.
+        foreach (var template in templates)
+            template.AsSpan(template.Length - 1 - payloadBytes + StampDigits, payloadBytes - StampDigits).Fill((byte)'x');
+
+        var total = (int)Math.Ceiling(perSecond * duration.TotalSeconds);
+        var sent = new int[connections.Length];
+        var batch = new byte[templates.Max(t => t.Length) * 1024];
+        using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
+        while (sent.Any(count => count < total))
+        {
             var due = Math.Min(total, (int)(Stopwatch.GetElapsedTime(started).TotalSeconds * perSecond) + 1);
-            var count = Math.Min(due - sent, 64);
-            if (count <= 0)
+            for (var i = 0; i < connections.Length; i++)
             {
-                var wait = TimeSpan.FromSeconds((sent + 1) / perSecond) - Stopwatch.GetElapsedTime(started);
-                if (wait > TimeSpan.FromMilliseconds(1))
-                    await Task.Delay(wait, cancellation).ConfigureAwait(false);
-                else
-                    await Task.Yield();
-                continue;
+                var lineLength = templates[i].Length;
+                var stampOffset = lineLength - 1 - payloadBytes;
+                var count = Math.Min(due - sent[i], batch.Length / lineLength);
+                if (count <= 0)
+                    continue;
+
+                var now = Stopwatch.GetTimestamp();
+                for (var k = 0; k < count; k++)
+                {
+                    var slot = batch.AsSpan(k * lineLength, lineLength);
+                    templates[i].CopyTo(slot);
+                    now.TryFormat(slot.Slice(stampOffset, StampDigits), out _, "D19");
+                }
+
+                await connections[i].SendAsync(batch.AsMemory(0, count * lineLength), cancellation).ConfigureAwait(false);
+                sent[i] += count;
             }
 
-            var now = Stopwatch.GetTimestamp();
-            for (var i = 0; i < count; i++)
-            {
-                var slot = batch.AsSpan(i * template.Length, template.Length);
-                template.CopyTo(slot);
-                now.TryFormat(slot.Slice(stampOffset, StampDigits), out _, "D19");
-            }
-
-            await connection.SendAsync(batch.AsMemory(0, count * template.Length), cancellation).ConfigureAwait(false);
-            sent += count;
+            await ticker.WaitForNextTickAsync(cancellation).ConfigureAwait(false);
         }
 
-        return sent;
+        return sent.Sum();
     }
 
     private sealed class Inbound(int expected) : ILineSink
