@@ -23,6 +23,7 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
     private const string RegisteredManifest = "A";
     private const string LeaseManifest = "L";
     private const string LeasedManifest = "K";
+    private const string BatchManifest = "T";
 
     /// <summary>Unique among the node's serializers; Akka reserves 0–100.</summary>
     public override int Identifier => 7301;
@@ -37,6 +38,7 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
         ClientRegistered => RegisteredManifest,
         LeaseBlock => LeaseManifest,
         BlockLeased => LeasedManifest,
+        RelayBatch => BatchManifest,
         _ => throw new ArgumentException($"RelaySerializer cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -63,6 +65,12 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
                 return WithActor(0, lease.Requester);
             case BlockLeased leased:
                 return Longs(leased.Block);
+            case RelayBatch batch:
+                var batchBytes = new byte[16 + batch.Entries.Length];
+                BinaryPrimitives.WriteInt64LittleEndian(batchBytes, batch.Block);
+                BinaryPrimitives.WriteInt64LittleEndian(batchBytes.AsSpan(8), batch.SenderId);
+                batch.Entries.CopyTo(batchBytes.AsSpan(16));
+                return batchBytes;
             default:
                 throw new ArgumentException($"RelaySerializer cannot serialize {obj.GetType()}", nameof(obj));
         }
@@ -78,6 +86,7 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
         RegisteredManifest => new ClientRegistered(Long(bytes, 0)),
         LeaseManifest => new LeaseBlock(Actor(bytes)),
         LeasedManifest => new BlockLeased(Long(bytes, 0)),
+        BatchManifest => new RelayBatch(Long(bytes, 0), Long(bytes, 1), bytes.AsSpan(16).ToArray()),
         _ => throw new ArgumentException($"Unknown manifest '{manifest}': is this node older than the sender?"),
     };
 

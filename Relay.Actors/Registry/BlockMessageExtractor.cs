@@ -15,6 +15,7 @@ internal sealed class BlockMessageExtractor(IdBlocks blocks) : IMessageExtractor
         RelayEnvelope envelope => Key(blocks.BlockOf(envelope.TargetId)),
         RegisterClient register => Key(blocks.BlockOf(register.ClientId)),
         BlockBarrier barrier => Key(barrier.Block),
+        RelayBatch batch => Key(batch.Block),
         _ => null,
     };
 

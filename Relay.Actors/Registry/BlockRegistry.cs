@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
+using Relay.Actors.Tcp;
+using Relay.Protocol;
 
 namespace Relay.Actors.Registry;
 
@@ -19,10 +21,12 @@ internal sealed class BlockRegistry : ReceiveActor
     private readonly Dictionary<IActorRef, long> _idsByConnection = new();
     private readonly TimeSpan _idleEmptyAfter;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly LineBatch _lines = new();
 
     public BlockRegistry(TimeSpan idleEmptyAfter)
     {
         _idleEmptyAfter = idleEmptyAfter;
+        Receive<RelayBatch>(HandleBatch);
         Receive<RelayEnvelope>(HandleEnvelope);
         Receive<BlockBarrier>(barrier => Sender.Tell(barrier, ActorRefs.NoSender));
         Receive<RegisterClient>(HandleRegister);
@@ -45,6 +49,20 @@ internal sealed class BlockRegistry : ReceiveActor
             target.Tell(envelope, ActorRefs.NoSender);
         else
             Sender.Tell(new UnknownTarget(envelope.TargetId), ActorRefs.NoSender);
+    }
+
+    private void HandleBatch(RelayBatch batch)
+    {
+        ReadOnlySpan<byte> entries = batch.Entries;
+        while (BatchEntries.TryRead(ref entries, out var targetId, out var payload))
+        {
+            if (_clients.TryGetValue(targetId, out var target))
+                ServerLines.From(_lines.For(target), batch.SenderId, payload);
+            else
+                Sender.Tell(new UnknownTarget(targetId), ActorRefs.NoSender);
+        }
+
+        _lines.Deliver();
     }
 
     private void HandleRegister(RegisterClient register)

@@ -28,3 +28,13 @@ public sealed record UnknownTarget(long TargetId) : IRelayClusterMessage;
 /// wrote to, to answer PING (and close on QUIT) only after every earlier reply.
 /// </summary>
 public sealed record BlockBarrier(long Block, long Token) : IRelayClusterMessage;
+
+/// <summary>
+/// The <c>TO:</c> lines one client sent, within one received chunk, to clients of one id block on
+/// another node: one message (and one network frame) instead of one per line. The registry entity
+/// of <paramref name="Block"/> hands each target its lines and answers UNKNOWN_TARGET for the rest.
+/// </summary>
+/// <param name="Block">The id block of every target in the batch.</param>
+/// <param name="SenderId">The sending client.</param>
+/// <param name="Entries">Repeated (target id: 8 bytes LE, length: 4 bytes LE, payload), in the order sent.</param>
+public sealed record RelayBatch(long Block, long SenderId, byte[] Entries) : IRelayClusterMessage;

@@ -20,6 +20,15 @@ internal sealed partial class ConnectionActor
             return;
         }
 
+        // A client of another node: into this chunk's batch for its block.
+        var block = _services.Blocks.BlockOf(targetId);
+        if (_held.Count == 0 && _services.Routes.RouteTo(block) == Route.Deliverable)
+        {
+            BatchEntries.Write(_remoteLines.For(block), targetId, payload);
+            _barriers.Touched(block);
+            return;
+        }
+
         RouteEnvelope(new RelayEnvelope(_clientId, targetId, payload.ToArray()));
     }
 
@@ -101,6 +110,8 @@ internal sealed partial class ConnectionActor
 
     private void SendBarrier(BarrierPurpose purpose)
     {
+        // The barrier must follow the lines batched so far, never overtake them.
+        DeliverBatches();
         var wasWaiting = _barriers.IsWaiting;
         var (token, blocks) = _barriers.Start(purpose);
         foreach (var block in blocks)

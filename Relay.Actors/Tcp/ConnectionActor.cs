@@ -38,6 +38,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, ILine
     private readonly BarrierQueue _barriers = new();
     private readonly Queue<object> _held = new();
     private readonly LineBatch _localLines = new();
+    private readonly BlockBatches _remoteLines = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private long _clientId;
@@ -117,7 +118,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, ILine
         {
             // The seed's client may end its last message with no newline and close at once.
             _framer.CompletePartialLine(this);
-            _localLines.Deliver();
+            DeliverBatches();
             BeginDraining();
             Flush();
         });
@@ -186,7 +187,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, ILine
     private void HandleReceived(TcpMessage.Received received)
     {
         _framer.Feed(received.Data.ToReadOnlySpan(), this);
-        _localLines.Deliver();
+        DeliverBatches();
         if (_stopReading)
             return;
 
@@ -239,7 +240,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, ILine
     private void HandlePartialLineTimedOut()
     {
         _framer.CompletePartialLine(this);
-        _localLines.Deliver();
+        DeliverBatches();
         Flush();
     }
 
@@ -272,6 +273,13 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, ILine
     {
         if (!_stopReading)
             ServerLines.TooLong(_outbound, _settings.MaxLineBytes);
+    }
+
+    /// <summary>What one chunk relayed goes out now: one message per local target, one per remote block.</summary>
+    private void DeliverBatches()
+    {
+        _localLines.Deliver();
+        _remoteLines.Deliver(_services.Registry, _clientId, Self);
     }
 
     private void BeginDraining()
