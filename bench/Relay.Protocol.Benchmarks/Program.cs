@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Relay.Protocol.Benchmarks.CodecBenchmarks).Assembly).Run(args);
