@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Reproduces the headline table of docs/benchmarks.md on this machine: single node and a 3-node
+# cluster on loopback, each workload several times, medians printed as a markdown table.
+#
+#   bench/run.sh [runs]          (default 3 runs per figure; ~4 minutes on 2 cores)
+#
+# Env: HOST_DLL (a Relay.Host.dll to measure instead of this tree's, e.g. an older build),
+#      CLIENT_PORT (default 9100) and CLUSTER_BASE (default 4150) for the ports used.
+# Every load is bounded (counts and --limit) and goes to 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=${1:-3}
+client_port=${CLIENT_PORT:-9100}
+cluster_base=${CLUSTER_BASE:-4150}
+dotnet build RelayChat.sln -c Release -v quiet -nologo >/dev/null
+host_dll=${HOST_DLL:-Relay.Host/bin/Release/net10.0/Relay.Host.dll}
+bench=(dotnet bench/Relay.Bench/bin/Release/net10.0/Relay.Bench.dll --json --limit 120)
+pids=()
+trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done' EXIT
+
+start_node() { # port cluster-port seeds log
+  dotnet "$host_dll" --port "$1" --cluster-port "$2" ${3:+--seeds "$3"} >"$4" 2>&1 &
+  pids+=($!)
+  local deadline=$((SECONDS + 60))
+  until grep -q "RelayChat node listening on" "$4"; do
+    [ $SECONDS -lt $deadline ] || { echo "node on $1 did not start; see $4" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+
+field() { sed -n "s/.*\"$1\":\"\{0,1\}\([0-9.a-z]*\)\"\{0,1\}[,}].*/\1/p"; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+measure() { # name field runs bench-args...
+  local name=$1 key=$2 n=$3; shift 3
+  local values=()
+  for _ in $(seq 1 "$n"); do values+=("$("${bench[@]}" "$@" | tail -1 | field "$key")"); done
+  printf '| %s | %s | %s |\n' "$name" "$(printf '%s\n' "${values[@]}" | median)" "${values[*]}"
+}
+
+log_dir=$(mktemp -d)
+echo "| figure | median | runs |"
+echo "|---|---|---|"
+
+start_node "$client_port" 0 "" "$log_dir/single.log"
+node=127.0.0.1:$client_port
+"${bench[@]}" --nodes "$node" throughput --messages 2000 >/dev/null   # warm-up (JIT)
+measure "1 node: throughput msgs/s (100 clients, 20,000 × 64 B, window 256)" "msgs\/s" "$runs" --nodes "$node" throughput
+measure "1 node: lost messages" lost 1 --nodes "$node" throughput
+measure "1 node: p50 us at 10,000 msgs/s" "p50 us" "$runs" --nodes "$node" latency --rate 10000 --seconds 5
+measure "1 node: p99 us at 10,000 msgs/s" "p99 us" "$runs" --nodes "$node" latency --rate 10000 --seconds 5
+measure "1 node: p99 us at 50,000 msgs/s" "p99 us" 1 --nodes "$node" latency --rate 50000 --seconds 5
+measure "1 node: 50,000 msgs/s held" "rate held" 1 --nodes "$node" latency --rate 50000 --seconds 5
+pid=${pids[0]}
+measure "1 node: connects/s (5,000 idle clients)" "connects\/s" 1 --nodes "$node" conns --count 5000 --pid "$pid"
+measure "1 node: node bytes per idle connection" "bytes per connection" 1 --nodes "$node" conns --count 5000 --pid "$pid"
+kill "$pid"; wait "$pid" 2>/dev/null || true; pids=()
+
+seeds=""; nodes=""
+for i in 1 2 3; do seeds+="${seeds:+,}127.0.0.1:$((cluster_base + i))"; nodes+="${nodes:+,}127.0.0.1:$((client_port + i))"; done
+for i in 1 2 3; do start_node $((client_port + i)) $((cluster_base + i)) "$seeds" "$log_dir/node$i.log"; done
+"${bench[@]}" --nodes "$nodes" throughput --messages 2000 >/dev/null   # warm-up
+measure "3 nodes: throughput msgs/s (clients spread over the nodes)" "msgs\/s" "$runs" --nodes "$nodes" throughput
+measure "3 nodes: lost messages" lost 1 --nodes "$nodes" throughput
+measure "3 nodes: p99 us at 10,000 msgs/s" "p99 us" 1 --nodes "$nodes" latency --rate 10000 --seconds 5
