@@ -62,4 +62,6 @@ for i in 1 2 3; do start_node $((client_port + i)) $((cluster_base + i)) "$seeds
 "${bench[@]}" --nodes "$nodes" throughput --messages 2000 >/dev/null   # warm-up
 measure "3 nodes: throughput msgs/s (clients spread over the nodes)" "msgs\/s" "$runs" --nodes "$nodes" throughput
 measure "3 nodes: lost messages" lost 1 --nodes "$nodes" throughput
+measure "3 nodes: p50 us at 10,000 msgs/s" "p50 us" 1 --nodes "$nodes" latency --rate 10000 --seconds 5
 measure "3 nodes: p99 us at 10,000 msgs/s" "p99 us" 1 --nodes "$nodes" latency --rate 10000 --seconds 5
+measure "3 nodes: connects/s (5,000 idle clients)" "connects\/s" 1 --nodes "$nodes" conns --count 5000
