@@ -55,14 +55,18 @@ internal sealed partial class ConnectionActor
     private void Dispatch(RelayEnvelope envelope, long block, Route route)
     {
         if (_services.Local.TryGet(envelope.TargetId, out var local))
+        {
             local.Tell(envelope, ActorRefs.NoSender);
+        }
         else if (route == Route.Deliverable)
         {
             _services.Registry.Tell(envelope);
             _barriers.Touched(block);
         }
         else
+        {
             ServerLines.UnknownTarget(_outbound, envelope.TargetId);
+        }
     }
 
     /// <summary>A majority told the directory what it knows of <paramref name="resolvedBlock"/>; send what waited.</summary>
