@@ -13,9 +13,7 @@ public sealed class ClusterFailureTests(ITestOutputHelper output)
     public async Task Survivors_keep_relaying_and_report_a_killed_nodes_clients_then_it_rejoins()
     {
         await using var cluster = await TestCluster.StartAsync(3);
-        var (a, aId) = await LineSocket.ConnectClientAsync(cluster.Nodes[0].ClientEndpoint);
-        var (b, bId) = await LineSocket.ConnectClientAsync(cluster.Nodes[1].ClientEndpoint);
-        var (c, cId) = await LineSocket.ConnectClientAsync(cluster.Nodes[2].ClientEndpoint);
+        var ((a, aId), (b, bId), (c, cId)) = await OneClientPerNodeAsync(cluster);
         await using var _a = a;
         await using var _b = b;
         await using var _c = c;
@@ -47,9 +45,7 @@ public sealed class ClusterFailureTests(ITestOutputHelper output)
     public async Task A_leaving_node_tells_its_clients_to_reconnect_and_exits_zero()
     {
         await using var cluster = await TestCluster.StartAsync(3);
-        var (a, aId) = await LineSocket.ConnectClientAsync(cluster.Nodes[0].ClientEndpoint);
-        var (b, bId) = await LineSocket.ConnectClientAsync(cluster.Nodes[1].ClientEndpoint);
-        var (c, cId) = await LineSocket.ConnectClientAsync(cluster.Nodes[2].ClientEndpoint);
+        var ((a, aId), (b, bId), (c, cId)) = await OneClientPerNodeAsync(cluster);
         await using var _a = a;
         await using var _b = b;
         await using var _c = c;
@@ -64,4 +60,9 @@ public sealed class ClusterFailureTests(ITestOutputHelper output)
         Assert.Equal($"FROM:{aId}:nothing happened here", await b.ReadLineAsync());
         await Eventually.UnknownTargetAsync(a, cId);
     }
+
+    private static async Task<((LineSocket, long), (LineSocket, long), (LineSocket, long))> OneClientPerNodeAsync(TestCluster cluster) =>
+        (await LineSocket.ConnectClientAsync(cluster.Nodes[0].ClientEndpoint),
+         await LineSocket.ConnectClientAsync(cluster.Nodes[1].ClientEndpoint),
+         await LineSocket.ConnectClientAsync(cluster.Nodes[2].ClientEndpoint));
 }

@@ -57,15 +57,7 @@ public sealed class ClusterRelayTests(ClusterFixture fixture) : IClassFixture<Cl
         await using var _a = a;
         await using var _b = b;
 
-        var sending = Task.Run(async () =>
-        {
-            for (var i = 0; i < 2000; i += 100)
-                await a.SendAsync(string.Concat(Enumerable.Range(i, 100).Select(n => $"TO:{bId}:message {n}\n")));
-        });
-
-        for (var n = 0; n < 2000; n++)
-            Assert.Equal($"FROM:{aId}:message {n}", await b.ReadLineAsync());
-        await sending;
+        await Conversation.RelaysInOrderAsync(a, aId, b, bId, 2000);
     }
 
     [Fact]

@@ -153,20 +153,12 @@ public sealed class RelayOverTcpTests : IAsyncLifetime
     [Fact]
     public async Task Relays_2000_messages_between_a_pair_complete_and_in_order()
     {
-        var (a, _) = await LineSocket.ConnectClientAsync(_node.ClientEndpoint);
+        var (a, aId) = await LineSocket.ConnectClientAsync(_node.ClientEndpoint);
         var (b, bId) = await LineSocket.ConnectClientAsync(_node.ClientEndpoint);
         await using var _a = a;
         await using var _b = b;
 
-        var sending = Task.Run(async () =>
-        {
-            for (var i = 0; i < 2000; i += 100)
-                await a.SendAsync(string.Concat(Enumerable.Range(i, 100).Select(n => $"TO:{bId}:message {n}\n")));
-        });
-
-        for (var n = 0; n < 2000; n++)
-            Assert.Equal($"FROM:1:message {n}", await b.ReadLineAsync());
-        await sending;
+        await Conversation.RelaysInOrderAsync(a, aId, b, bId, 2000);
     }
 
     [Fact]
