@@ -21,6 +21,7 @@ public sealed class RelaySerializerSpec() : TestKit(RelayNode.LoadConfig(overrid
             new ClientRegistered(5),
             new LeaseBlock(TestActor),
             new BlockLeased(12),
+            new RelayBatch(3, 42, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]),
         };
 
         foreach (var message in messages)
@@ -31,7 +32,13 @@ public sealed class RelaySerializerSpec() : TestKit(RelayNode.LoadConfig(overrid
             var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
             var copy = Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, manifest);
 
-            if (message is RelayEnvelope envelope)
+            if (message is RelayBatch batch)
+            {
+                var batchCopy = Assert.IsType<RelayBatch>(copy);
+                Assert.Equal((batch.Block, batch.SenderId), (batchCopy.Block, batchCopy.SenderId));
+                Assert.Equal(batch.Entries, batchCopy.Entries);
+            }
+            else if (message is RelayEnvelope envelope)
             {
                 var envelopeCopy = Assert.IsType<RelayEnvelope>(copy);
                 Assert.Equal((envelope.SenderId, envelope.TargetId), (envelopeCopy.SenderId, envelopeCopy.TargetId));
