@@ -48,11 +48,7 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
         switch (obj)
         {
             case RelayEnvelope envelope:
-                var bytes = new byte[16 + envelope.Payload.Length];
-                BinaryPrimitives.WriteInt64LittleEndian(bytes, envelope.SenderId);
-                BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), envelope.TargetId);
-                envelope.Payload.CopyTo(bytes.AsSpan(16));
-                return bytes;
+                return TwoLongsThen(envelope.SenderId, envelope.TargetId, envelope.Payload);
             case UnknownTarget unknown:
                 return Longs(unknown.TargetId);
             case BlockBarrier barrier:
@@ -66,11 +62,7 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
             case BlockLeased leased:
                 return Longs(leased.Block);
             case RelayBatch batch:
-                var batchBytes = new byte[16 + batch.Entries.Length];
-                BinaryPrimitives.WriteInt64LittleEndian(batchBytes, batch.Block);
-                BinaryPrimitives.WriteInt64LittleEndian(batchBytes.AsSpan(8), batch.SenderId);
-                batch.Entries.CopyTo(batchBytes.AsSpan(16));
-                return batchBytes;
+                return TwoLongsThen(batch.Block, batch.SenderId, batch.Entries);
             default:
                 throw new ArgumentException($"RelaySerializer cannot serialize {obj.GetType()}", nameof(obj));
         }
@@ -89,6 +81,15 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
         BatchManifest => new RelayBatch(Long(bytes, 0), Long(bytes, 1), bytes.AsSpan(16).ToArray()),
         _ => throw new ArgumentException($"Unknown manifest '{manifest}': is this node older than the sender?"),
     };
+
+    private static byte[] TwoLongsThen(long first, long second, byte[] rest)
+    {
+        var bytes = new byte[16 + rest.Length];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, first);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), second);
+        rest.CopyTo(bytes.AsSpan(16));
+        return bytes;
+    }
 
     private static byte[] Longs(params long[] values)
     {

@@ -17,9 +17,6 @@ public sealed class LocalClients
 {
     private readonly ConcurrentDictionary<long, IActorRef> _connections = new();
 
-    /// <summary>Clients connected to this node now.</summary>
-    public int Count => _connections.Count;
-
     /// <summary>The connection actor of <paramref name="clientId"/>, if that client is on this node.</summary>
     public bool TryGet(long clientId, out IActorRef connection) => _connections.TryGetValue(clientId, out connection!);
 

@@ -24,9 +24,6 @@ internal sealed class OutboundBuffer : IBufferWriter<byte>, IDisposable
     /// <summary>Bytes appended and not yet handed to the socket.</summary>
     public int PendingBytes => _pendingLength;
 
-    /// <summary>True while a write has been handed to the socket and not acknowledged.</summary>
-    public bool IsWriting => _inFlight is not null;
-
     /// <summary>True when nothing is pending or in flight.</summary>
     public bool IsEmpty => _pendingLength == 0 && _inFlight is null;
 
