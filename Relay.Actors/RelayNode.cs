@@ -7,7 +7,7 @@ using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
 using Relay.Actors.Ids;
 using Relay.Actors.Registry;
-using Relay.Actors.Tcp;
+using Relay.Actors.TcpTransport;
 
 namespace Relay.Actors;
 
@@ -118,6 +118,7 @@ public sealed class RelayNode : IAsyncDisposable
         var blocks = new IdBlocks(settings.Cluster.IdBlockSize);
         var routes = new RoutingTable();
         var directory = system.ActorOf(LeaseDirectory.Props(routes, timeout), "lease-directory");
+        var local = new LocalClients();
 
         system.ActorOf(
             ClusterSingletonManager.Props(IdAllocator.Props(timeout), PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)),
@@ -129,13 +130,13 @@ public sealed class RelayNode : IAsyncDisposable
 
         var registry = await ClusterSharding.Get(system).StartAsync(
             RegistryTypeName,
-            BlockRegistry.Props(settings.Cluster.EmptyRegistryIdle),
+            BlockRegistry.Props(local, settings.Cluster.EmptyRegistryIdle),
             ClusterShardingSettings.Create(system),
             new BlockMessageExtractor(blocks),
             new BlockOwnerAllocation(routes, directory, cluster.SelfAddress, timeout),
             PoisonPill.Instance).ConfigureAwait(false);
 
         await pool.Ask<Done>(AwaitIds.Instance, Timeout.InfiniteTimeSpan, cancellation).ConfigureAwait(false);
-        return new NodeServices(pool, registry, directory, routes, blocks, new LocalClients());
+        return new NodeServices(pool, registry, directory, routes, blocks, local);
     }
 }

@@ -7,20 +7,35 @@ namespace Relay.Actors;
 /// <param name="Port">Client TCP port; 0 lets the OS choose.</param>
 /// <param name="Backlog">Accept backlog of the client listener.</param>
 /// <param name="ConcurrentAccepts">Accepts outstanding at once.</param>
+/// <param name="MaxConnections">Most clients connected at once; null: the open-file limit minus <paramref name="ReservedFileDescriptors"/>.</param>
+/// <param name="ReservedFileDescriptors">File descriptors kept for everything but clients when <paramref name="MaxConnections"/> is automatic.</param>
 /// <param name="Connection">Per-connection limits and timeouts.</param>
 /// <param name="Cluster">Id leasing and cluster behaviour.</param>
-public sealed record RelaySettings(string Host, int Port, int Backlog, int ConcurrentAccepts, ConnectionSettings Connection, ClusterSettings Cluster)
+public sealed record RelaySettings(
+    string Host, int Port, int Backlog, int ConcurrentAccepts, int? MaxConnections, int ReservedFileDescriptors,
+    ConnectionSettings Connection, ClusterSettings Cluster)
 {
     /// <summary>Reads the settings from a config that has <c>hocon/relay.conf</c> as its fallback.</summary>
     public static RelaySettings Create(Config config)
     {
         var endpoint = config.GetConfig("relay.client-endpoint")
             ?? throw new ConfigurationException("Missing relay.client-endpoint section; is hocon/relay.conf the fallback?");
+        var maxConnections = endpoint.GetString("max-connections");
+        int? max = null;
+        if (maxConnections != "auto")
+        {
+            if (!int.TryParse(maxConnections, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number < 1)
+                throw new ConfigurationException($"relay.client-endpoint.max-connections must be \"auto\" or a positive number, not \"{maxConnections}\".");
+            max = number;
+        }
+
         return new RelaySettings(
             endpoint.GetString("host"),
             endpoint.GetInt("port"),
             endpoint.GetInt("backlog"),
             endpoint.GetInt("concurrent-accepts"),
+            max,
+            endpoint.GetInt("reserved-file-descriptors"),
             ConnectionSettings.Create(config),
             ClusterSettings.Create(config));
     }
@@ -30,9 +45,11 @@ public sealed record RelaySettings(string Host, int Port, int Backlog, int Concu
 /// <param name="MaxLineBytes">Longest accepted line, terminator excluded.</param>
 /// <param name="PartialLineTimeout">Quiet time after which an unterminated line counts as complete.</param>
 /// <param name="MaxOutboundBytes">Bytes queued for a client before it is disconnected as a slow consumer.</param>
+/// <param name="PauseReadingAboveBytes">While more than this is queued for a client, nothing more is read from it.</param>
 /// <param name="RegisterTimeout">How long a new connection may wait for its id and location record.</param>
 /// <param name="BarrierTimeout">How long PING (or a close) waits for the echo of a registry entity.</param>
-public sealed record ConnectionSettings(int MaxLineBytes, TimeSpan PartialLineTimeout, int MaxOutboundBytes, TimeSpan RegisterTimeout, TimeSpan BarrierTimeout)
+public sealed record ConnectionSettings(
+    int MaxLineBytes, TimeSpan PartialLineTimeout, int MaxOutboundBytes, int PauseReadingAboveBytes, TimeSpan RegisterTimeout, TimeSpan BarrierTimeout)
 {
     /// <summary>Reads <c>relay.connection</c>.</summary>
     public static ConnectionSettings Create(Config config)
@@ -43,13 +60,24 @@ public sealed record ConnectionSettings(int MaxLineBytes, TimeSpan PartialLineTi
             checked((int)section.GetByteSize("max-line-bytes")!.Value),
             section.GetTimeSpan("partial-line-timeout"),
             checked((int)section.GetByteSize("max-outbound-bytes")!.Value),
+            PauseReadingAbove(section),
             section.GetTimeSpan("register-timeout"),
             section.GetTimeSpan("barrier-timeout"));
 
         if (settings.MaxLineBytes < 1 || settings.MaxOutboundBytes < settings.MaxLineBytes)
             throw new ConfigurationException(
                 $"relay.connection: max-line-bytes ({settings.MaxLineBytes}) must be positive and at most max-outbound-bytes ({settings.MaxOutboundBytes}).");
+
         return settings;
+    }
+
+    private static int PauseReadingAbove(Config section)
+    {
+        var share = section.GetDouble("pause-reading-above");
+        if (share is <= 0 or >= 1)
+            throw new ConfigurationException(
+                $"relay.connection.pause-reading-above ({share}) must be a share of max-outbound-bytes between 0 and 1, e.g. 0.25.");
+        return (int)(share * section.GetByteSize("max-outbound-bytes")!.Value);
     }
 }
 

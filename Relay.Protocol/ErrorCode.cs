@@ -20,4 +20,7 @@ public enum ErrorCode : byte
 
     /// <summary>The line is longer than the server's limit; it was discarded.</summary>
     TooLong,
+
+    /// <summary>The node has as many clients as it may hold; the connection is closed after this line.</summary>
+    ServerFull,
 }

@@ -20,6 +20,19 @@ internal static class LineOutput
         output.Advance(1);
     }
 
+    /// <summary>Decimal digits of a non-negative number.</summary>
+    internal static int DigitCount(long value)
+    {
+        var digits = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            digits++;
+        }
+
+        return digits;
+    }
+
     internal static void WriteNumber(this IBufferWriter<byte> output, long value)
     {
         value.TryFormat(output.GetSpan(MaxNumberBytes), out var written);

@@ -28,6 +28,10 @@ public static class ServerLines
         output.Advance(length);
     }
 
+    /// <summary>The length of the <c>FROM:</c> line <see cref="From"/> writes, terminator included.</summary>
+    public static int FromLength(long senderId, int payloadLength) =>
+        Wire.From.Length + LineOutput.DigitCount(senderId) + 1 + payloadLength + 1;
+
     /// <summary><c>PONG</c></summary>
     public static void Pong(IBufferWriter<byte> output)
     {
@@ -59,6 +63,16 @@ public static class ServerLines
         output.Write("line longer than "u8);
         output.WriteNumber(maxLineBytes);
         output.Write(" bytes discarded"u8);
+        output.WriteByte(Wire.LineFeed);
+    }
+
+    /// <summary><c>ERROR:SERVER_FULL:node is at its limit of &lt;max&gt; clients; try another node or later</c></summary>
+    public static void ServerFull(IBufferWriter<byte> output, int maxConnections)
+    {
+        StartError(output, ErrorCode.ServerFull);
+        output.Write("node is at its limit of "u8);
+        output.WriteNumber(maxConnections);
+        output.Write(" clients; try another node or later"u8);
         output.WriteByte(Wire.LineFeed);
     }
 

@@ -47,6 +47,7 @@ public static class Wire
         ErrorCode.BadEncoding => "BAD_ENCODING"u8,
         ErrorCode.UnknownTarget => "UNKNOWN_TARGET"u8,
         ErrorCode.TooLong => "TOO_LONG"u8,
+        ErrorCode.ServerFull => "SERVER_FULL"u8,
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 

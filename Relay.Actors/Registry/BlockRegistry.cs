@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
-using Relay.Actors.Tcp;
+using Relay.Actors.Session;
 using Relay.Protocol;
 
 namespace Relay.Actors.Registry;
@@ -19,12 +19,14 @@ internal sealed class BlockRegistry : ReceiveActor
 {
     private readonly Dictionary<long, IActorRef> _clients = new();
     private readonly Dictionary<IActorRef, long> _idsByConnection = new();
+    private readonly LocalClients _local;
     private readonly TimeSpan _idleEmptyAfter;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly LineBatch _lines = new();
 
-    public BlockRegistry(TimeSpan idleEmptyAfter)
+    public BlockRegistry(LocalClients local, TimeSpan idleEmptyAfter)
     {
+        _local = local;
         _idleEmptyAfter = idleEmptyAfter;
         Receive<RelayBatch>(HandleBatch);
         Receive<RelayEnvelope>(HandleEnvelope);
@@ -39,14 +41,15 @@ internal sealed class BlockRegistry : ReceiveActor
     }
 
     /// <summary>Props for the entities of the "client-registry" shard region.</summary>
-    public static Props Props(TimeSpan idleEmptyAfter) => Akka.Actor.Props.Create(() => new BlockRegistry(idleEmptyAfter));
+    public static Props Props(LocalClients local, TimeSpan idleEmptyAfter) =>
+        Akka.Actor.Props.Create(() => new BlockRegistry(local, idleEmptyAfter));
 
     protected override void PreStart() => UpdateIdleTimeout();
 
     private void HandleEnvelope(RelayEnvelope envelope)
     {
-        if (_clients.TryGetValue(envelope.TargetId, out var target))
-            target.Tell(envelope, ActorRefs.NoSender);
+        if (TryReserve(envelope.TargetId, envelope.SenderId, envelope.Payload.Length, out var inbox))
+            inbox.Connection.Tell(envelope, ActorRefs.NoSender);
         else
             Sender.Tell(new UnknownTarget(envelope.TargetId), ActorRefs.NoSender);
     }
@@ -56,14 +59,25 @@ internal sealed class BlockRegistry : ReceiveActor
         ReadOnlySpan<byte> entries = batch.Entries;
         while (BatchEntries.TryRead(ref entries, out var targetId, out var payload))
         {
-            if (_clients.TryGetValue(targetId, out var target))
-                ServerLines.From(_lines.For(target), batch.SenderId, payload);
+            if (TryReserve(targetId, batch.SenderId, payload.Length, out var inbox))
+                ServerLines.From(_lines.For(inbox.Connection), batch.SenderId, payload);
             else
                 Sender.Tell(new UnknownTarget(targetId), ActorRefs.NoSender);
         }
 
         _lines.Deliver();
     }
+
+    /// <summary>
+    /// Room for one <c>FROM:</c> line in the target's inbox: false when the client is not here,
+    /// is leaving, or has more queued than it may (it is then disconnected as a slow consumer).
+    /// </summary>
+    /// <remarks>
+    /// The entity lives on its clients' node, so their inboxes are local. A client whose location
+    /// record is still here but whose session has stopped taking deliveries counts as gone.
+    /// </remarks>
+    private bool TryReserve(long targetId, long senderId, int payloadLength, out ClientInbox inbox) =>
+        _local.TryGet(targetId, out inbox) && inbox.TryReserve(ServerLines.FromLength(senderId, payloadLength));
 
     private void HandleRegister(RegisterClient register)
     {

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Akka.Actor;
+using Relay.Actors.Session;
 
 namespace Relay.Actors.Registry;
 
@@ -9,18 +9,19 @@ namespace Relay.Actors.Registry;
 /// other, without the shard region and the registry entity.
 /// </summary>
 /// <remarks>
-/// A connection adds itself before it sends YOUR_ID (nobody can know its id earlier) and removes
-/// itself when it stops, so a local target is always reached directly, never sometimes through the
-/// registry: that is what keeps a pair's messages in order.
+/// A session adds its client before it sends YOUR_ID (nobody can know its id earlier) and removes
+/// it as soon as the client quits, leaves or is disconnected, so a local target is always reached
+/// directly, never sometimes through the registry: that is what keeps a pair's messages in order.
+/// Senders reserve room in the client's <see cref="ClientInbox"/> before they send.
 /// </remarks>
 public sealed class LocalClients
 {
-    private readonly ConcurrentDictionary<long, IActorRef> _connections = new();
+    private readonly ConcurrentDictionary<long, ClientInbox> _inboxes = new();
 
-    /// <summary>The connection actor of <paramref name="clientId"/>, if that client is on this node.</summary>
-    public bool TryGet(long clientId, out IActorRef connection) => _connections.TryGetValue(clientId, out connection!);
+    /// <summary>The inbox of <paramref name="clientId"/>, if that client is on this node.</summary>
+    public bool TryGet(long clientId, out ClientInbox inbox) => _inboxes.TryGetValue(clientId, out inbox!);
 
-    internal void Add(long clientId, IActorRef connection) => _connections[clientId] = connection;
+    internal void Add(long clientId, ClientInbox inbox) => _inboxes[clientId] = inbox;
 
-    internal void Remove(long clientId) => _connections.TryRemove(clientId, out _);
+    internal void Remove(long clientId, ClientInbox inbox) => _inboxes.TryRemove(new KeyValuePair<long, ClientInbox>(clientId, inbox));
 }

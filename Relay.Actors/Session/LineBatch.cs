@@ -1,7 +1,7 @@
 using System.Buffers;
 using Akka.Actor;
 
-namespace Relay.Actors.Tcp;
+namespace Relay.Actors.Session;
 
 /// <summary>
 /// <c>FROM:</c> lines for one connection on this node, written by the sender's connection while
@@ -10,7 +10,11 @@ namespace Relay.Actors.Tcp;
 /// </summary>
 /// <param name="Buffer">Rented array holding the lines; the receiver returns it to the pool.</param>
 /// <param name="Length">Bytes of <paramref name="Buffer"/> in use.</param>
-public sealed record RelayedLines(byte[] Buffer, int Length);
+public sealed record RelayedLines(byte[] Buffer, int Length)
+{
+    /// <summary>Gives the buffer back to the pool; the lines are unusable afterwards.</summary>
+    public void Return() => ArrayPool<byte>.Shared.Return(Buffer);
+}
 
 /// <summary>
 /// Collects, per local target, the lines relayed from one received chunk, so that a chunk of a

@@ -1,6 +1,6 @@
-using Relay.Actors.Tcp;
+using Relay.Actors.Session;
 
-namespace Relay.Actors.Tests.Tcp;
+namespace Relay.Actors.Tests.Session;
 
 public sealed class BarrierQueueTests
 {

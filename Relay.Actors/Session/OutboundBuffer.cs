@@ -1,7 +1,7 @@
 using System.Buffers;
 using Akka.IO;
 
-namespace Relay.Actors.Tcp;
+namespace Relay.Actors.Session;
 
 /// <summary>
 /// The bytes queued for one client, written out with at most one socket write in flight.
@@ -20,6 +20,7 @@ internal sealed class OutboundBuffer : IBufferWriter<byte>, IDisposable
     private byte[]? _pending;
     private int _pendingLength;
     private byte[]? _inFlight;
+    private int _inFlightLength;
 
     /// <summary>Bytes appended and not yet handed to the socket.</summary>
     public int PendingBytes => _pendingLength;
@@ -47,19 +48,23 @@ internal sealed class OutboundBuffer : IBufferWriter<byte>, IDisposable
 
         var write = ByteString.FromBytes(_pending!, 0, _pendingLength);
         _inFlight = _pending;
+        _inFlightLength = _pendingLength;
         _pending = null;
         _pendingLength = 0;
         return write;
     }
 
-    /// <summary>The socket has taken the in-flight write; its buffer can be reused.</summary>
-    public void WriteCompleted()
+    /// <summary>The socket has taken the in-flight write; its buffer can be reused. Returns its length.</summary>
+    public int WriteCompleted()
     {
         if (_inFlight is null)
-            return;
+            return 0;
 
         ArrayPool<byte>.Shared.Return(_inFlight);
         _inFlight = null;
+        var written = _inFlightLength;
+        _inFlightLength = 0;
+        return written;
     }
 
     /// <summary>Returns the pending buffer to the pool.</summary>

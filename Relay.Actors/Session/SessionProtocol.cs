@@ -1,4 +1,4 @@
-namespace Relay.Actors.Tcp;
+namespace Relay.Actors.Session;
 
 /// <summary>The node is leaving the cluster: tell the client to reconnect elsewhere, then close.</summary>
 public sealed record NodeLeaving

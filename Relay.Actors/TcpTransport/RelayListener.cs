@@ -1,11 +1,14 @@
+using System.Buffers;
 using System.Net;
 using Akka;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using Relay.Actors.Session;
+using Relay.Protocol;
 using TcpMessage = Akka.IO.Tcp;
 
-namespace Relay.Actors.Tcp;
+namespace Relay.Actors.TcpTransport;
 
 /// <summary>Asks a <see cref="RelayListener"/> for its endpoint; answered once it is bound.</summary>
 public sealed record AwaitBinding
@@ -29,23 +32,42 @@ public sealed record ListenerBound(EndPoint Endpoint);
 public sealed record StopListening(TimeSpan Within);
 
 /// <summary>
-/// Binds the client port with Akka.IO and gives every accepted socket its own <see cref="ConnectionActor"/>.
+/// Binds the client port with Akka.IO and gives every accepted socket its own <see cref="ConnectionActor"/>,
+/// up to the node's connection limit; beyond it a client gets <c>ERROR:SERVER_FULL</c> and is closed.
 /// </summary>
-internal sealed class RelayListener : ReceiveActor, IWithStash
+/// <remarks>
+/// The limit keeps the process below its open-file limit: Akka.IO accepts without pause, and a
+/// process out of file descriptors cannot open cluster connections, files, or sockets for the
+/// clients it should refuse (its accept loop then retries in a tight loop).
+/// </remarks>
+internal sealed class RelayListener : ReceiveActor, IWithStash, IWithTimers
 {
+    private const string LeaveDeadline = "leave-deadline";
+
     private readonly RelaySettings _settings;
     private readonly NodeServices _services;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly int _maxConnections;
+    private readonly ByteString _serverFull;
+    private int _connections;
+    private long _refused;
 
     public RelayListener(RelaySettings settings, NodeServices services)
     {
         _settings = settings;
         _services = services;
+        _maxConnections = settings.MaxConnections ?? AutomaticLimit(settings.ReservedFileDescriptors);
+        var line = new ArrayBufferWriter<byte>();
+        ServerLines.ServerFull(line, _maxConnections);
+        _serverFull = ByteString.FromBytes(line.WrittenSpan.ToArray());
         Binding();
     }
 
     /// <summary>Set by Akka before PreStart.</summary>
     public IStash Stash { get; set; } = null!;
+
+    /// <summary>Set by Akka before PreStart.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for the node's client listener.</summary>
     public static Props Props(RelaySettings settings, NodeServices services) =>
@@ -63,7 +85,7 @@ internal sealed class RelayListener : ReceiveActor, IWithStash
         Receive<TcpMessage.Bound>(bound =>
         {
             Sender.Tell(new TcpMessage.ResumeAccepting(_settings.ConcurrentAccepts));
-            _log.Info("Listening for clients on {0}", bound.LocalAddress);
+            _log.Info("Listening for clients on {0}, at most {1} at once", bound.LocalAddress, _maxConnections);
             var tcpListener = Sender;
             Become(() => Listening(bound.LocalAddress, tcpListener));
             Stash.UnstashAll();
@@ -81,10 +103,56 @@ internal sealed class RelayListener : ReceiveActor, IWithStash
 
     private void Listening(EndPoint endpoint, IActorRef tcpListener)
     {
-        Receive<TcpMessage.Connected>(connected =>
-            Context.ActorOf(ConnectionActor.Props(Sender, connected.RemoteAddress, _services, _settings.Connection)));
+        Receive<TcpMessage.Connected>(HandleConnected);
+        Receive<Terminated>(_ => HandleConnectionEnded());
         Receive<AwaitBinding>(_ => Sender.Tell(new ListenerBound(endpoint)));
         Receive<StopListening>(request => Leave(endpoint, tcpListener, request.Within, Sender));
+        // What the refused clients' sockets report while they close.
+        Receive<TcpMessage.ConnectionClosed>(_ => { });
+        Receive<TcpMessage.CommandFailed>(_ => { });
+    }
+
+    private void HandleConnected(TcpMessage.Connected connected)
+    {
+        if (_connections >= _maxConnections)
+        {
+            Refuse(Sender);
+            return;
+        }
+
+        Context.Watch(Context.ActorOf(ConnectionActor.Props(Sender, connected.RemoteAddress, _services, _settings.Connection)));
+        _connections++;
+    }
+
+    private void HandleConnectionEnded()
+    {
+        _connections--;
+        if (_refused > 0 && _connections < _maxConnections)
+        {
+            _log.Warning("Accepting clients again ({0} connected); {1} were refused while the node was full", _connections, _refused);
+            _refused = 0;
+        }
+    }
+
+    /// <summary>One line, then close: the listener handles the socket itself, no session is made.</summary>
+    private void Refuse(IActorRef socket)
+    {
+        socket.Tell(new TcpMessage.Register(Self));
+        socket.Tell(TcpMessage.Write.Create(_serverFull));
+        socket.Tell(TcpMessage.Close.Instance);
+        // Once per episode, not once per client: a storm of refusals must not become a storm of log lines.
+        if (_refused++ == 0)
+        {
+            _log.Warning(
+                "{0} clients connected, the most relay.client-endpoint.max-connections allows; refusing new clients with ERROR:SERVER_FULL until some leave",
+                _connections);
+        }
+    }
+
+    private static int AutomaticLimit(int reserved)
+    {
+        var openFiles = OpenFileLimit.Read();
+        return openFiles is null ? int.MaxValue : (int)Math.Clamp(openFiles.Value - reserved, 1, int.MaxValue);
     }
 
     private void Leave(EndPoint endpoint, IActorRef tcpListener, TimeSpan within, IActorRef requester)
@@ -99,7 +167,7 @@ internal sealed class RelayListener : ReceiveActor, IWithStash
 
         void Unbind()
         {
-            Context.SetReceiveTimeout(null);
+            Timers.Cancel(LeaveDeadline);
             tcpListener.Tell(TcpMessage.Unbind.Instance);
         }
 
@@ -112,11 +180,13 @@ internal sealed class RelayListener : ReceiveActor, IWithStash
                 if (connections.Remove(terminated.ActorRef) && connections.Count == 0)
                     Unbind();
             });
-            Receive<ReceiveTimeout>(_ =>
+            Receive<LeaveTimedOut>(_ =>
             {
                 _log.Warning("{0} clients still connected after {1}; closing them", connections.Count, within);
                 Unbind();
             });
+            Receive<TcpMessage.ConnectionClosed>(_ => { });
+            Receive<TcpMessage.CommandFailed>(_ => { });
             Receive<TcpMessage.Unbound>(_ =>
             {
                 _log.Info("Stopped listening for clients on {0}", endpoint);
@@ -127,6 +197,12 @@ internal sealed class RelayListener : ReceiveActor, IWithStash
         if (connections.Count == 0)
             Unbind();
         else
-            Context.SetReceiveTimeout(within);
+            Timers.StartSingleTimer(LeaveDeadline, LeaveTimedOut.Instance, within);
+    }
+
+    /// <summary>The connections were given their time to take the RECONNECT line.</summary>
+    private sealed record LeaveTimedOut
+    {
+        public static readonly LeaveTimedOut Instance = new();
     }
 }

@@ -2,7 +2,7 @@ using System.Buffers;
 using Akka.Actor;
 using Relay.Actors.Registry;
 
-namespace Relay.Actors.Tcp;
+namespace Relay.Actors.Session;
 
 /// <summary>
 /// Collects, per target id block, the lines one received chunk relays to clients of other nodes,

@@ -1,4 +1,4 @@
-namespace Relay.Actors.Tcp;
+namespace Relay.Actors.Session;
 
 /// <summary>Why a connection waits for its earlier lines to be answered.</summary>
 internal enum BarrierPurpose

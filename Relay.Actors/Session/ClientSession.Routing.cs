@@ -2,21 +2,29 @@ using Akka.Actor;
 using Relay.Actors.Registry;
 using Relay.Protocol;
 using Route = Relay.Actors.Registry.Route;
-using TcpMessage = Akka.IO.Tcp;
 
-namespace Relay.Actors.Tcp;
+namespace Relay.Actors.Session;
 
-/// <summary>Routing of envelopes and the barriers that order PONG and close after earlier replies.</summary>
-internal sealed partial class ConnectionActor
+/// <summary>Routing of <c>TO:</c> lines, and the barriers that order PONG and close after earlier replies.</summary>
+public sealed partial class ClientSession
 {
+    private readonly BarrierQueue _barriers = new();
+    // Envelopes and barriers waiting, in order, behind a block whose owner a majority is asked for.
+    private readonly Queue<object> _held = new();
+    private readonly LineBatch _localLines = new();
+    private readonly BlockBatches _remoteLines = new();
+
     /// <summary>Relays one parsed <c>TO:</c> line.</summary>
     private void Relay(long targetId, ReadOnlySpan<byte> payload)
     {
         // A client of this node gets the line straight into this chunk's batch for it: no
         // envelope, no registry, one message per chunk. Held lines keep their turn, though.
-        if (_held.Count == 0 && _services.Local.TryGet(targetId, out var local))
+        if (_held.Count == 0 && _services.Local.TryGet(targetId, out var inbox))
         {
-            ServerLines.From(_localLines.For(local), _clientId, payload);
+            if (inbox.TryReserve(ServerLines.FromLength(_clientId, payload.Length)))
+                ServerLines.From(_localLines.For(inbox.Connection), _clientId, payload);
+            else
+                ServerLines.UnknownTarget(_output.Replies, targetId);
             return;
         }
 
@@ -45,7 +53,7 @@ internal sealed partial class ConnectionActor
         if (route == Route.Unknown)
         {
             _held.Enqueue(envelope);
-            _services.LeaseDirectory.Tell(new ResolveBlock(block));
+            _services.LeaseDirectory.Tell(new ResolveBlock(block), _self);
             return;
         }
 
@@ -54,18 +62,21 @@ internal sealed partial class ConnectionActor
 
     private void Dispatch(RelayEnvelope envelope, long block, Route route)
     {
-        if (_services.Local.TryGet(envelope.TargetId, out var local))
+        if (_services.Local.TryGet(envelope.TargetId, out var inbox))
         {
-            local.Tell(envelope, ActorRefs.NoSender);
+            if (inbox.TryReserve(ServerLines.FromLength(envelope.SenderId, envelope.Payload.Length)))
+                inbox.Connection.Tell(envelope, ActorRefs.NoSender);
+            else
+                ServerLines.UnknownTarget(_output.Replies, envelope.TargetId);
         }
         else if (route == Route.Deliverable)
         {
-            _services.Registry.Tell(envelope);
+            _services.Registry.Tell(envelope, _self);
             _barriers.Touched(block);
         }
         else
         {
-            ServerLines.UnknownTarget(_outbound, envelope.TargetId);
+            ServerLines.UnknownTarget(_output.Replies, envelope.TargetId);
         }
     }
 
@@ -80,8 +91,7 @@ internal sealed partial class ConnectionActor
                 var route = _services.Routes.RouteTo(block);
                 if (route == Route.Unknown && block != resolvedBlock)
                 {
-                    _services.LeaseDirectory.Tell(new ResolveBlock(block));
-                    Flush();
+                    _services.LeaseDirectory.Tell(new ResolveBlock(block), _self);
                     return;
                 }
 
@@ -94,13 +104,6 @@ internal sealed partial class ConnectionActor
                 _held.Dequeue();
                 SendBarrier((BarrierPurpose)item);
             }
-        }
-
-        Flush();
-        if (_readingPaused && !_stopReading)
-        {
-            _readingPaused = false;
-            _connection.Tell(TcpMessage.ResumeReading.Instance);
         }
     }
 
@@ -119,9 +122,9 @@ internal sealed partial class ConnectionActor
         var wasWaiting = _barriers.IsWaiting;
         var (token, blocks) = _barriers.Start(purpose);
         foreach (var block in blocks)
-            _services.Registry.Tell(new BlockBarrier(block, token));
+            _services.Registry.Tell(new BlockBarrier(block, token), _self);
         if (!wasWaiting)
-            Timers.StartSingleTimer(BarrierTimer, BarrierTimedOut.Instance, _settings.BarrierTimeout);
+            _timers.Start(SessionTimer.Barrier, _settings.BarrierTimeout);
         CompleteBarriers();
     }
 
@@ -133,21 +136,26 @@ internal sealed partial class ConnectionActor
             completedAny = true;
             if (purpose == BarrierPurpose.Ping)
             {
-                ServerLines.Pong(_outbound);
-                Flush();
+                if (IsAnswering)
+                    ServerLines.Pong(_output.Replies);
             }
-            else
+            else if (_state == SessionState.Draining)
             {
-                Become(AwaitingLastWrite);
-                CloseWhenFlushed();
-                return;
+                _state = SessionState.Closing;
             }
         }
 
         // The timer always measures the oldest barrier's wait.
         if (!_barriers.IsWaiting)
-            Timers.Cancel(BarrierTimer);
+            _timers.Cancel(SessionTimer.Barrier);
         else if (completedAny)
-            Timers.StartSingleTimer(BarrierTimer, BarrierTimedOut.Instance, _settings.BarrierTimeout);
+            _timers.Start(SessionTimer.Barrier, _settings.BarrierTimeout);
+    }
+
+    /// <summary>What the lines read so far relayed goes out now: one message per local target, one per remote block.</summary>
+    private void DeliverBatches()
+    {
+        _localLines.Deliver();
+        _remoteLines.Deliver(_services.Registry, _clientId, _self);
     }
 }

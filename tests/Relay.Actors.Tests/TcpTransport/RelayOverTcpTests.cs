@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using Relay.Testing;
 
-namespace Relay.Actors.Tests.Tcp;
+namespace Relay.Actors.Tests.TcpTransport;
 
 /// <summary>One real node, real sockets: what a client sees on the wire.</summary>
 public sealed class RelayOverTcpTests : IAsyncLifetime

@@ -1,0 +1,412 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using Relay.Actors.Ids;
+using Relay.Actors.Registry;
+using Relay.Protocol;
+
+namespace Relay.Actors.Session;
+
+/// <summary>
+/// One client's conversation with the node, whatever carries it: lines in, routing decisions and
+/// replies out, barriers, closing, the partial-line rule and the slow-consumer rule. It knows
+/// nothing of sockets; a transport actor feeds it input and events and carries out what it asks
+/// (<see cref="ISessionTransport"/>).
+/// </summary>
+/// <remarks>
+/// Every entry point ends in <see cref="Settle"/>, the one place where output leaves for the
+/// transport, where the bound on queued bytes is enforced, where the connection closes once its
+/// last line is out, and where more input is asked for. Nothing else writes, closes or reads, so
+/// no path can leave a reply unsent, a close undone or reading paused for good.
+/// Input is pulled: the next chunk is asked for only when the previous one was handled, nothing
+/// waits for a majority read, and fewer than <see cref="ConnectionSettings.PauseReadingAboveBytes"/>
+/// are queued for the client; so one client's input can never outrun what the node does with it.
+/// States: Registering → Relaying → Draining (QUIT or end of input) → Closing → Closed.
+/// Not thread-safe: driven by one actor.
+/// </remarks>
+public sealed partial class ClientSession : ILineSink, IDisposable
+{
+    private readonly IActorRef _self;
+    private readonly string _peer;
+    private readonly NodeServices _services;
+    private readonly ConnectionSettings _settings;
+    private readonly ISessionTransport _transport;
+    private readonly ISessionTimers _timers;
+    private readonly ILoggingAdapter _log;
+    private readonly LineFramer _framer;
+    private readonly SessionOutput _output;
+
+    private SessionState _state = SessionState.Registering;
+    private long _clientId;
+    private bool _inputRequested;
+    private long _partialLineTimerStarted;
+
+    /// <summary>Creates the session of the client served by <paramref name="self"/>.</summary>
+    /// <param name="self">The transport actor: deliveries and replies for this client are sent to it.</param>
+    /// <param name="peer">Who the client is, for log lines (e.g. its remote address).</param>
+    /// <param name="services">The node's registry, id pool and routing table.</param>
+    /// <param name="settings">Per-connection limits.</param>
+    /// <param name="transport">Carries out writes, reads and closes.</param>
+    /// <param name="timers">Runs the session's timers.</param>
+    /// <param name="log">Where warnings about this client go.</param>
+    public ClientSession(
+        IActorRef self, string peer, NodeServices services, ConnectionSettings settings,
+        ISessionTransport transport, ISessionTimers timers, ILoggingAdapter log)
+    {
+        _self = self;
+        _peer = peer;
+        _services = services;
+        _settings = settings;
+        _transport = transport;
+        _timers = timers;
+        _log = log;
+        _framer = new LineFramer(settings.MaxLineBytes);
+        _output = new SessionOutput(new ClientInbox(self, settings.MaxOutboundBytes));
+    }
+
+    /// <summary>Where the session is in its life.</summary>
+    public SessionState State => _state;
+
+    /// <summary>The client's id; 0 until it has one.</summary>
+    public long ClientId => _clientId;
+
+    /// <summary>Bytes queued for the client and not yet taken by the transport.</summary>
+    public long QueuedBytes => _output.QueuedBytes;
+
+    /// <summary>Asks for an id; YOUR_ID goes out once the id's location record exists.</summary>
+    public void Start()
+    {
+        _services.IdPool.Tell(new AssignId(_self));
+        _timers.Start(SessionTimer.Register, _settings.RegisterTimeout);
+    }
+
+    /// <summary>The chunk of input the session asked for.</summary>
+    public void OnInput(ReadOnlySpan<byte> chunk)
+    {
+        _inputRequested = false;
+        _timers.Cancel(SessionTimer.PartialLine);
+        if (_state == SessionState.Relaying)
+            _framer.Feed(chunk, this);
+        Settle();
+    }
+
+    /// <summary>The client will send nothing more (it half-closed, or the stream ended).</summary>
+    public void OnEndOfInput()
+    {
+        _inputRequested = false;
+        _timers.Cancel(SessionTimer.PartialLine);
+        if (_state == SessionState.Registering)
+        {
+            Abort();
+            return;
+        }
+
+        if (_state == SessionState.Relaying)
+        {
+            // The seed's client may end its last message with no newline and close at once.
+            _framer.CompletePartialLine(this);
+            BeginDraining();
+        }
+
+        Settle();
+    }
+
+    /// <summary>The transport took the write in flight.</summary>
+    public void OnWriteCompleted()
+    {
+        _output.WriteCompleted();
+        Settle();
+    }
+
+    /// <summary>The transport refused a command (its write queue is full, or the socket failed).</summary>
+    public void OnTransportFailed(object command)
+    {
+        if (_state == SessionState.Closed)
+            return;
+        _log.Warning("Client {0} at {1}: the transport refused {2}; disconnecting it", _clientId, _peer, command);
+        Abort();
+    }
+
+    /// <summary>The transport is closed, however that happened: the client is gone.</summary>
+    public void OnTransportClosed() => Shutdown();
+
+    /// <summary>
+    /// Handles a message addressed to this client's actor: deliveries, routing answers, barrier
+    /// echoes, timers, node leave. False for anything that is not the session's.
+    /// </summary>
+    public bool Handle(object message)
+    {
+        switch (message)
+        {
+            case RelayedLines lines:
+                OnRelayedLines(lines);
+                break;
+            case RelayEnvelope envelope:
+                OnEnvelope(envelope);
+                break;
+            case UnknownTarget unknown:
+                if (IsAnswering)
+                    ServerLines.UnknownTarget(_output.Replies, unknown.TargetId);
+                break;
+            case BlockBarrier barrier:
+                _barriers.Echoed(barrier.Token);
+                CompleteBarriers();
+                break;
+            case BlockResolved resolved:
+                ReleaseHeld(resolved.Block);
+                break;
+            case SessionTimerFired fired:
+                OnTimer(fired.Timer);
+                break;
+            case IdAssigned assigned:
+                OnIdAssigned(assigned.ClientId);
+                break;
+            case ClientRegistered:
+                OnRegistered();
+                break;
+            case NodeLeaving:
+                Leave();
+                break;
+            case InboxOverflowed:
+                DisconnectSlowConsumer();
+                break;
+            default:
+                return false;
+        }
+
+        Settle();
+        return true;
+    }
+
+    /// <summary>Returns pooled buffers; the session is unusable afterwards.</summary>
+    public void Dispose()
+    {
+        Shutdown();
+        _framer.Dispose();
+        _output.Dispose();
+    }
+
+    void ILineSink.OnLine(ReadOnlySpan<byte> line)
+    {
+        if (_state != SessionState.Relaying)
+            return;
+
+        var command = CommandParser.Parse(line);
+        switch (command.Kind)
+        {
+            case CommandKind.To:
+                Relay(command.TargetId, command.Payload);
+                break;
+            case CommandKind.Ping:
+                StartBarrier(BarrierPurpose.Ping);
+                break;
+            case CommandKind.Quit:
+                BeginDraining();
+                break;
+            case CommandKind.Invalid:
+                ServerLines.Error(_output.Replies, command.Error);
+                break;
+            case CommandKind.Empty:
+                break;
+        }
+    }
+
+    void ILineSink.OnLineTooLong()
+    {
+        if (_state == SessionState.Relaying)
+            ServerLines.TooLong(_output.Replies, _settings.MaxLineBytes);
+    }
+
+    /// <summary>Replies are still owed to the client: it is relaying, or draining towards its close.</summary>
+    private bool IsAnswering => _state is SessionState.Relaying or SessionState.Draining;
+
+    /// <summary>
+    /// The one way out. Sends what the last event batched or wrote, enforces the bound on queued
+    /// bytes, closes once a closing session's last byte is out, and asks for more input when the
+    /// session can take it.
+    /// </summary>
+    private void Settle()
+    {
+        if (_state == SessionState.Closed)
+            return;
+
+        DeliverBatches();
+        if (_output.QueuedBytes > _settings.MaxOutboundBytes)
+        {
+            DisconnectSlowConsumer();
+            return;
+        }
+
+        if (_output.TakeNextWrite() is { } write)
+            _transport.Write(write);
+
+        if (_state == SessionState.Closing)
+        {
+            if (_output.IsEmpty)
+            {
+                Shutdown();
+                _transport.Close();
+            }
+
+            return;
+        }
+
+        if (_state == SessionState.Relaying && !_inputRequested && _held.Count == 0
+            && _output.QueuedBytes <= _settings.PauseReadingAboveBytes)
+        {
+            _inputRequested = true;
+            _transport.RequestInput();
+            // The partial-line rule measures the client's silence only: the timer runs while the
+            // node waits for input, never while the node itself holds reading back.
+            if (_framer.HasPartialLine)
+                StartPartialLineTimer();
+        }
+    }
+
+    private void OnIdAssigned(long clientId)
+    {
+        if (_state != SessionState.Registering)
+            return;
+        _clientId = clientId;
+        _services.Registry.Tell(new RegisterClient(clientId, _self));
+    }
+
+    private void OnRegistered()
+    {
+        if (_state != SessionState.Registering)
+            return;
+        _timers.Cancel(SessionTimer.Register);
+        _services.Local.Add(_clientId, _output.Inbox);
+        ServerLines.YourId(_output.Replies, _clientId);
+        _state = SessionState.Relaying;
+    }
+
+    private void OnRelayedLines(RelayedLines lines)
+    {
+        if (IsAnswering)
+        {
+            lines.Buffer.AsSpan(0, lines.Length).CopyTo(_output.Delivered.GetSpan(lines.Length));
+            _output.Delivered.Advance(lines.Length);
+        }
+
+        lines.Return();
+    }
+
+    private void OnEnvelope(RelayEnvelope envelope)
+    {
+        if (IsAnswering)
+            ServerLines.From(_output.Delivered, envelope.SenderId, envelope.Payload);
+    }
+
+    private void OnTimer(SessionTimer timer)
+    {
+        switch (timer)
+        {
+            case SessionTimer.Register when _state == SessionState.Registering:
+                _log.Warning("Client at {0} got no id within relay.connection.register-timeout; is the cluster up? Closing it", _peer);
+                Abort();
+                break;
+            case SessionTimer.PartialLine when _state == SessionState.Relaying && _inputRequested:
+                // A timer far later than asked means this node stalled (GC, a starved thread
+                // pool), and the rest of the line may be waiting unread: give the client its
+                // full quiet time again rather than cut its line.
+                if (Stopwatch.GetElapsedTime(_partialLineTimerStarted) > 2 * _settings.PartialLineTimeout)
+                    StartPartialLineTimer();
+                else
+                    _framer.CompletePartialLine(this);
+                break;
+            case SessionTimer.Barrier:
+                _log.Debug("Client {0}: a barrier was not echoed in time; answering without it", _clientId);
+                _barriers.ExpireOldest();
+                CompleteBarriers();
+                break;
+        }
+    }
+
+    private void StartPartialLineTimer()
+    {
+        _partialLineTimerStarted = Stopwatch.GetTimestamp();
+        _timers.Start(SessionTimer.PartialLine, _settings.PartialLineTimeout);
+    }
+
+    /// <summary>QUIT or end of input: no more lines; close once every earlier line is answered.</summary>
+    private void BeginDraining()
+    {
+        _state = SessionState.Draining;
+        _timers.Cancel(SessionTimer.PartialLine);
+        StopDeliveries();
+        StartBarrier(BarrierPurpose.Drain);
+    }
+
+    /// <summary>The node is leaving: RECONNECT, then close.</summary>
+    private void Leave()
+    {
+        if (_state == SessionState.Registering)
+        {
+            Abort();
+            return;
+        }
+
+        if (_state is SessionState.Closing or SessionState.Closed)
+            return;
+
+        StopDeliveries();
+        ServerLines.Reconnect(_output.Replies);
+        _state = SessionState.Closing;
+    }
+
+    private void DisconnectSlowConsumer()
+    {
+        if (_state == SessionState.Closed)
+            return;
+        _log.Warning(
+            "Client {0} at {1} is not reading: {2} bytes queued for it, over relay.connection.max-outbound-bytes ({3}); disconnecting it",
+            _clientId, _peer, _output.QueuedBytes, _settings.MaxOutboundBytes);
+        Abort();
+    }
+
+    private void Abort()
+    {
+        Shutdown();
+        _transport.Abort();
+    }
+
+    /// <summary>Others' messages now get UNKNOWN_TARGET, as for a client that left.</summary>
+    private void StopDeliveries()
+    {
+        _output.Inbox.Close();
+        if (_clientId != 0)
+            _services.Local.Remove(_clientId, _output.Inbox);
+    }
+
+    private void Shutdown()
+    {
+        if (_state == SessionState.Closed)
+            return;
+        _state = SessionState.Closed;
+        StopDeliveries();
+        _held.Clear();
+        _timers.Cancel(SessionTimer.PartialLine);
+        _timers.Cancel(SessionTimer.Barrier);
+        _timers.Cancel(SessionTimer.Register);
+    }
+}
+
+/// <summary>Where a <see cref="ClientSession"/> is in its life.</summary>
+public enum SessionState
+{
+    /// <summary>Waiting for an id and its location record; nothing is read yet.</summary>
+    Registering,
+
+    /// <summary>YOUR_ID sent; lines are read and relayed.</summary>
+    Relaying,
+
+    /// <summary>QUIT or end of input: nothing more is read; the replies still due are awaited.</summary>
+    Draining,
+
+    /// <summary>The last lines are being written; then the transport closes.</summary>
+    Closing,
+
+    /// <summary>Closed, or closing with nothing more to send.</summary>
+    Closed,
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+using Relay.Actors.Session;
+
+namespace Relay.Actors.TcpTransport;
+
+/// <summary>
+/// One client socket, as a thin shell around its <see cref="ClientSession"/>: Akka.IO
+/// registration, pull-mode reads, acknowledged writes and the socket's close. Every decision
+/// about what to read, write or close is the session's.
+/// </summary>
+internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ISessionTransport
+{
+    private readonly IActorRef _connection;
+    private readonly NodeServices _services;
+    private readonly ConnectionSettings _settings;
+    private readonly string _peer;
+    private ClientSession _session = null!;
+
+    public ConnectionActor(IActorRef connection, EndPoint remote, NodeServices services, ConnectionSettings settings)
+    {
+        _connection = connection;
+        _services = services;
+        _settings = settings;
+        _peer = remote.ToString() ?? "unknown";
+
+        Receive<Tcp.Received>(received => _session.OnInput(received.Data.ToReadOnlySpan()));
+        Receive<WriteAcknowledged>(_ => _session.OnWriteCompleted());
+        // PeerClosed is a ConnectionClosed: it must be matched first. The socket stays open for
+        // the replies to what the client sent before it half-closed (keepOpenOnPeerClosed).
+        Receive<Tcp.PeerClosed>(_ => _session.OnEndOfInput());
+        Receive<Tcp.ConnectionClosed>(_ => Context.Stop(Self));
+        Receive<Tcp.CommandFailed>(failed => _session.OnTransportFailed(failed.Cmd));
+        ReceiveAny(message =>
+        {
+            if (!_session.Handle(message))
+                Unhandled(message);
+        });
+    }
+
+    /// <summary>Set by Akka before PreStart.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Props for the actor that serves the socket behind <paramref name="connection"/>.</summary>
+    public static Props Props(IActorRef connection, EndPoint remote, NodeServices services, ConnectionSettings settings) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(connection, remote, services, settings));
+
+    protected override void PreStart()
+    {
+        _session = new ClientSession(Self, _peer, _services, _settings, this, new ActorSessionTimers(Timers), Context.GetLogger());
+        // keepOpenOnPeerClosed: a client that half-closes after its last line (printf … | nc -q1)
+        // still gets the replies to it.
+        _connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true));
+        _session.Start();
+    }
+
+    protected override void PostStop() => _session.Dispose();
+
+    void ISessionTransport.Write(ByteString data) => _connection.Tell(Tcp.Write.Create(data, WriteAcknowledged.Instance));
+
+    void ISessionTransport.RequestInput() => _connection.Tell(Tcp.ResumeReading.Instance);
+
+    void ISessionTransport.Close() => _connection.Tell(Tcp.Close.Instance);
+
+    void ISessionTransport.Abort() => _connection.Tell(Tcp.Abort.Instance);
+
+    /// <summary>The socket took the last write; the next may go.</summary>
+    private sealed class WriteAcknowledged : Tcp.Event
+    {
+        public static readonly WriteAcknowledged Instance = new();
+    }
+}
