@@ -1,0 +1,153 @@
+using System.Text;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Relay.Actors.Registry;
+using Relay.Actors.Session;
+
+namespace Relay.Actors.Tests.Session;
+
+/// <summary>What one client may cost the node: every byte queued for it is counted and bounded.</summary>
+public sealed class ClientSessionBoundsSpec : TestKit
+{
+    private const string SmallQueues = "relay.connection.max-outbound-bytes = 64 KiB";
+
+    [Fact]
+    public void Stops_reading_from_a_client_whose_replies_pile_up_and_resumes_when_it_reads_them()
+    {
+        // Defaults: one read's replies (~35x its size) fit between the pause and the bound.
+        var client = new SessionHarness(this).Register(1);
+        var flood = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("x\n", 4096)));
+
+        // The client never reads: the socket takes one write and then nothing more.
+        var reads = 0;
+        while (client.InputRequested && reads < 1000)
+        {
+            client.Input(flood);
+            reads++;
+        }
+
+        Assert.False(client.InputRequested, "the session kept reading from a client that reads nothing");
+        Assert.InRange(client.Session.QueuedBytes, client.Settings.PauseReadingAboveBytes, client.Settings.MaxOutboundBytes);
+        Assert.False(client.Aborted, "a client paused for its own replies was disconnected");
+
+        var replies = client.TakeOutput();
+
+        Assert.Equal(reads * 4096, replies.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(0, client.Session.QueuedBytes);
+        Assert.True(client.InputRequested, "reading did not resume once the replies were taken");
+    }
+
+    [Fact]
+    public void Disconnects_a_client_whose_queue_goes_over_the_bound_whatever_filled_it()
+    {
+        var client = new SessionHarness(this, SmallQueues).WithBlocksOfAGoneNode().Register(1);
+
+        // Answers from the registry arrive without any read: nothing pauses them but the bound.
+        for (var i = 0; i < 10_000 && !client.Aborted; i++)
+            client.Session.Handle(new UnknownTarget(150));
+
+        Assert.True(client.Aborted, "the queue grew past max-outbound-bytes");
+        Assert.Equal(SessionState.Closed, client.Session.State);
+        Assert.False(client.Local.TryGet(1, out _), "a disconnected client still takes deliveries");
+    }
+
+    [Fact]
+    public void Refuses_lines_for_a_local_target_whose_inbox_is_full_and_has_it_disconnected_once()
+    {
+        var local = new LocalClients();
+        var target = new SessionHarness(this, SmallQueues, local).Register(2);
+        var sender = new SessionHarness(this, SmallQueues, local).Register(1);
+        var line = $"TO:2:{new string('m', 1000)}\n";
+
+        var refused = 0;
+        for (var i = 0; i < 200 && sender.InputRequested; i++)
+        {
+            sender.Input(line);
+            refused += CountOf(sender.TakeOutput(), "ERROR:UNKNOWN_TARGET:no client 2\n");
+        }
+
+        Assert.InRange(refused, 100, 200);
+        // Accepted lines went to the target's actor, reserved in its inbox: never more than the bound.
+        var delivered = 0L;
+        while (target.Connection.HasMessages)
+        {
+            var message = target.Connection.ReceiveOne(TimeSpan.Zero);
+            if (message is RelayedLines lines)
+                delivered += lines.Length;
+            else
+                Assert.IsType<InboxOverflowed>(message);
+        }
+
+        Assert.InRange(delivered, 1, target.Settings.MaxOutboundBytes);
+        Assert.False(local.TryGet(2, out var inbox) && inbox.IsOpen && inbox.QueuedBytes < target.Settings.MaxOutboundBytes / 2);
+        target.Session.Handle(InboxOverflowed.Instance);
+        Assert.True(target.Aborted, "the full target was not disconnected");
+    }
+
+    [Fact]
+    public void Takes_no_more_deliveries_once_the_client_quit()
+    {
+        var local = new LocalClients();
+        var target = new SessionHarness(this, local: local).Register(2);
+        Assert.True(local.TryGet(2, out var inbox));
+
+        target.Input("QUIT\n");
+
+        // A sender that looked the client up just before cannot queue anything for it now, and
+        // later senders do not find it here: the registry answers UNKNOWN_TARGET for them.
+        Assert.False(inbox.TryReserve(10));
+        Assert.False(local.TryGet(2, out _));
+        Assert.True(target.Closed);
+    }
+
+    [Fact]
+    public void Keeps_at_most_one_write_in_flight_and_coalesces_the_rest()
+    {
+        var client = new SessionHarness(this).WithBlocksOfAGoneNode().Register(1);
+
+        client.Input("bad\n");
+        Assert.True(client.WriteInFlight);
+        client.Input("PING\nPING\n");
+
+        Assert.Equal("ERROR:UNKNOWN_COMMAND:expected TO:<id>:<message>, PING or QUIT\nPONG\nPONG\n", client.TakeOutput());
+    }
+
+    [Fact]
+    public void Sends_RECONNECT_as_the_last_line_when_the_node_leaves_and_reads_nothing_more()
+    {
+        var client = new SessionHarness(this).WithBlocksOfAGoneNode().Register(1);
+
+        client.Session.Handle(NodeLeaving.Instance);
+
+        Assert.Equal("RECONNECT:node leaving the cluster; connect to another node\n", client.TakeOutput());
+        Assert.True(client.Closed);
+        Assert.False(client.Local.TryGet(1, out _));
+    }
+
+    [Fact]
+    public void Closes_after_YOUR_ID_when_QUIT_is_the_first_line()
+    {
+        var client = new SessionHarness(this).Register(1);
+
+        client.Input("QUIT\nTO:1:after quit is ignored\n");
+
+        Assert.Equal("", client.TakeOutput());
+        Assert.True(client.Closed);
+        client.Connection.ExpectNoMsg(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void Gives_up_a_connection_that_gets_no_id_in_time_without_a_word()
+    {
+        var client = new SessionHarness(this);
+        client.Session.Start();
+
+        client.Fire(SessionTimer.Register);
+
+        Assert.True(client.Aborted);
+        Assert.False(client.InputRequested);
+    }
+
+    private static int CountOf(string text, string line) =>
+        text.Split('\n').Count(l => l + "\n" == line);
+}

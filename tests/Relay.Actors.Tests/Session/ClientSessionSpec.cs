@@ -1,0 +1,62 @@
+using Akka.TestKit.Xunit2;
+using Relay.Actors.Registry;
+using Relay.Actors.Session;
+
+namespace Relay.Actors.Tests.Session;
+
+/// <summary>The session without a socket: exactly the byte sequences and pauses that broke nodes before.</summary>
+public sealed class ClientSessionSpec : TestKit
+{
+    private const string SmallLines = "relay.connection.max-line-bytes = 1 KiB";
+
+    [Theory]
+    [MemberData(nameof(ReplyCases))]
+    public void Sends_the_reply_then_closes_when_QUIT_follows_in_the_same_read(byte[] line, string reply)
+    {
+        var client = new SessionHarness(this, SmallLines).WithBlocksOfAGoneNode().Register(1);
+
+        client.Input([.. line, .. "QUIT\n"u8]);
+
+        Assert.Equal(reply, client.TakeOutput());
+        Assert.True(client.Closed, "the connection was not closed after QUIT");
+        Assert.Equal(SessionState.Closed, client.Session.State);
+    }
+
+    [Theory]
+    [MemberData(nameof(ReplyCases))]
+    public void Sends_the_reply_then_closes_when_the_client_disconnects_after_the_line(byte[] line, string reply)
+    {
+        var client = new SessionHarness(this, SmallLines).WithBlocksOfAGoneNode().Register(1);
+
+        client.Input(line);
+        client.EndOfInput();
+
+        Assert.Equal(reply, client.TakeOutput());
+        Assert.True(client.Closed, "the connection was not closed at end of input");
+    }
+
+    [Theory]
+    [MemberData(nameof(ReplyCases))]
+    public void Sends_the_reply_and_answers_more_input_in_the_same_read(byte[] line, string reply)
+    {
+        var client = new SessionHarness(this, SmallLines).WithBlocksOfAGoneNode().Register(1);
+
+        client.Input([.. line, .. "PING\n"u8]);
+
+        Assert.Equal(reply + "PONG\n", client.TakeOutput());
+        Assert.True(client.InputRequested, "the session stopped reading");
+        Assert.False(client.Closed);
+    }
+
+    public static TheoryData<byte[], string> ReplyCases() => new()
+    {
+        { "bad\n"u8.ToArray(), "ERROR:UNKNOWN_COMMAND:expected TO:<id>:<message>, PING or QUIT\n" },
+        { "TO:0:x\n"u8.ToArray(), "ERROR:BAD_FORMAT:expected TO:<id>:<message> with a positive numeric id\n" },
+        { "TO:abc\n"u8.ToArray(), "ERROR:BAD_FORMAT:expected TO:<id>:<message> with a positive numeric id\n" },
+        { [.. "TO:1:"u8, 0xFF, (byte)'\n'], "ERROR:BAD_ENCODING:message is not valid UTF-8\n" },
+        { "TO:7:nobody\n"u8.ToArray(), "ERROR:UNKNOWN_TARGET:no client 7\n" },
+        { "PING\n"u8.ToArray(), "PONG\n" },
+        { [.. Enumerable.Repeat((byte)'x', 2000), (byte)'\n'], "ERROR:TOO_LONG:line longer than 1024 bytes discarded\n" },
+        { "TO:1:to myself\n"u8.ToArray(), "" },
+    };
+}
