@@ -116,7 +116,7 @@ public sealed class RelayNode : IAsyncDisposable
 
         var timeout = settings.Cluster.MajorityTimeout;
         var blocks = new IdBlocks(settings.Cluster.IdBlockSize);
-        var routes = new RoutingTable();
+        var routes = new RoutingTable(cluster.SelfAddress);
         var directory = system.ActorOf(LeaseDirectory.Props(routes, timeout), "lease-directory");
         var local = new LocalClients();
 

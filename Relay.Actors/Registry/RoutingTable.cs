@@ -9,6 +9,12 @@ public enum Route
     /// <summary>The block's node is a reachable member: send through the shard region.</summary>
     Deliverable,
 
+    /// <summary>
+    /// The block is this node's: its clients are all in <see cref="LocalClients"/>, so an id that
+    /// is not there is not connected, and the sender is answered at once.
+    /// </summary>
+    ThisNode,
+
     /// <summary>The block was leased to a node that is gone or unreachable: its clients cannot be reached.</summary>
     OwnerGone,
 
@@ -20,7 +26,8 @@ public enum Route
 /// This node's view of which node leased each id block and which nodes can be reached. Written
 /// by <see cref="LeaseDirectory"/>, read lock-free by every connection on its hot path.
 /// </summary>
-public sealed class RoutingTable
+/// <param name="self">This node's address: its own blocks need no registry to be answered.</param>
+public sealed class RoutingTable(Address self)
 {
     private volatile ImmutableDictionary<long, Address> _owners = ImmutableDictionary<long, Address>.Empty;
     private volatile ImmutableHashSet<Address> _reachable = ImmutableHashSet<Address>.Empty;
@@ -30,6 +37,8 @@ public sealed class RoutingTable
     {
         if (!_owners.TryGetValue(block, out var owner))
             return Route.Unknown;
+        if (owner == self)
+            return Route.ThisNode;
         return _reachable.Contains(owner) ? Route.Deliverable : Route.OwnerGone;
     }
 

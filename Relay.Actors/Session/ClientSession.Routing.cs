@@ -28,13 +28,22 @@ public sealed partial class ClientSession
             return;
         }
 
-        // A client of another node: into this chunk's batch for its block.
         var block = _services.Blocks.BlockOf(targetId);
-        if (_held.Count == 0 && _services.Routes.RouteTo(block) == Route.Deliverable)
+        if (_held.Count == 0)
         {
-            BatchEntries.Write(_remoteLines.For(block), targetId, payload);
-            _barriers.Touched(block);
-            return;
+            switch (_services.Routes.RouteTo(block))
+            {
+                case Route.Deliverable:
+                    // A client of another node: into this chunk's batch for its block.
+                    BatchEntries.Write(_remoteLines.For(block), targetId, payload);
+                    _barriers.Touched(block);
+                    return;
+                case Route.ThisNode or Route.OwnerGone:
+                    // Not connected here, or its node is gone: answered without queueing anything,
+                    // so a flood of lines for a departed client costs the node nothing but replies.
+                    ServerLines.UnknownTarget(_output.Replies, targetId);
+                    return;
+            }
         }
 
         RouteEnvelope(new RelayEnvelope(_clientId, targetId, payload.ToArray()));

@@ -74,4 +74,36 @@ public sealed class ClusterRelayTests(ClusterFixture fixture) : IClassFixture<Cl
         Assert.Equal("ERROR:UNKNOWN_TARGET:no client 987654321", await a.ReadLineAsync());
         Assert.Equal("PONG", await a.ReadLineAsync());
     }
+
+    [Fact]
+    public async Task Relays_every_line_whole_when_lines_to_unknown_far_away_ids_are_interleaved_in_one_write()
+    {
+        var (a, aId) = await LineSocket.ConnectClientAsync(Nodes[0].ClientEndpoint);
+        var (b, bId) = await LineSocket.ConnectClientAsync(Nodes[1].ClientEndpoint);
+        await using var _a = a;
+        await using var _b = b;
+
+        // Each line to a block nobody leased makes node 1 ask a majority and hold what follows;
+        // the held lines must never be cut by the partial-line rule meanwhile.
+        var expected = new List<string>();
+        var write = new System.Text.StringBuilder();
+        for (var i = 0; i < 2000; i++)
+        {
+            if (i % 10 == 0)
+                write.Append(System.Globalization.CultureInfo.InvariantCulture, $"TO:{11_000_000 + i * 100}:x\n");
+            var message = $"{new string('M', 100)}-{i:D6}";
+            expected.Add($"FROM:{aId}:{message}");
+            write.Append(System.Globalization.CultureInfo.InvariantCulture, $"TO:{bId}:{message}\n");
+        }
+
+        await a.SendAsync(write.Append("PING\n").ToString());
+
+        var errors = new List<string>();
+        for (var line = await a.ReadLineAsync(TimeSpan.FromSeconds(30)); line != "PONG"; line = await a.ReadLineAsync(TimeSpan.FromSeconds(30)))
+            errors.Add(line);
+        Assert.Equal(200, errors.Count(e => e.StartsWith("ERROR:UNKNOWN_TARGET:no client 11", StringComparison.Ordinal)));
+        Assert.Equal(200, errors.Count);
+        foreach (var line in expected)
+            Assert.Equal(line, await b.ReadLineAsync());
+    }
 }

@@ -26,4 +26,16 @@ public static class Eventually
             await Task.Delay(20);
         }
     }
+
+    /// <summary>Polls <paramref name="condition"/> (e.g. a /proc reading) until it holds; fails after <paramref name="within"/>.</summary>
+    public static async Task TrueAsync(string what, Func<bool> condition, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"not true within {(within ?? TimeSpan.FromSeconds(10)).TotalSeconds} s: {what}");
+            await Task.Delay(20);
+        }
+    }
 }

@@ -28,14 +28,17 @@ public sealed class NodeProcess : IAsyncDisposable
     /// Starts a node with <paramref name="args"/> (client and cluster ports default to 0, i.e. free
     /// ones) and waits until it is a cluster member that accepts clients.
     /// </summary>
-    public static async Task<NodeProcess> StartAsync(params string[] args)
+    public static Task<NodeProcess> StartAsync(params string[] args) => StartAsync(openFileLimit: null, args);
+
+    /// <summary>As <see cref="StartAsync(string[])"/>, in a process that may open at most <paramref name="openFileLimit"/> files.</summary>
+    public static async Task<NodeProcess> StartAsync(int? openFileLimit, params string[] args)
     {
         var defaults = new List<string>();
         if (!args.Contains("--port"))
             defaults.AddRange(["--port", "0"]);
         if (!args.Contains("--cluster-port"))
             defaults.AddRange(["--cluster-port", "0"]);
-        var process = TestProcess.StartProject("Relay.Host", [.. defaults, .. args]);
+        var process = TestProcess.StartProject("Relay.Host", openFileLimit, [.. defaults, .. args]);
         try
         {
             var listening = await process.WaitForLineAsync(l => l.StartsWith(ListeningLine, StringComparison.Ordinal), what: "the node's listening line");

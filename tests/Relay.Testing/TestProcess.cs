@@ -33,15 +33,29 @@ public sealed partial class TestProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts <c>dotnet &lt;built dll of project&gt; args…</c> with stdin, stdout and stderr redirected.</summary>
-    public static TestProcess StartProject(string project, params string[] args)
+    public static TestProcess StartProject(string project, params string[] args) => StartProject(project, openFileLimit: null, args);
+
+    /// <summary>
+    /// As <see cref="StartProject(string, string[])"/>, with the process's open-file limit (soft and
+    /// hard, so the runtime cannot raise it) set to <paramref name="openFileLimit"/> if given.
+    /// </summary>
+    public static TestProcess StartProject(string project, int? openFileLimit, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(openFileLimit is null ? "dotnet" : "prlimit")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (openFileLimit is { } limit)
+        {
+            // prlimit sets the limit and then execs the command: the process id stays the node's.
+            start.ArgumentList.Add($"--nofile={limit}:{limit}");
+            start.ArgumentList.Add("--");
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add(RepositoryPaths.BuiltDll(project));
         foreach (var arg in args)
             start.ArgumentList.Add(arg);

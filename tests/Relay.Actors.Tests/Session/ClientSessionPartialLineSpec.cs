@@ -11,8 +11,7 @@ public sealed class ClientSessionPartialLineSpec : TestKit
     [Fact]
     public void Runs_no_partial_line_timer_while_reading_waits_for_a_majority_read()
     {
-        var client = new SessionHarness(this).Register(1);
-        client.KnowBlocks(Address.Parse("akka.tcp://relay@127.0.0.1:4053"));
+        var client = new SessionHarness(this).WithKnownBlocks().Register(1);
 
         // A line to a block nobody here has heard of, then the first half of a line to a live client.
         client.Input("TO:11000000:x\nTO:150:MMMM");

@@ -16,6 +16,8 @@ namespace Relay.Actors.Tests.Session;
 /// </summary>
 internal sealed class SessionHarness : ISessionTransport, ISessionTimers
 {
+    public static readonly Address ThisNode = new("akka.tcp", "relay", "127.0.0.1", 4053);
+
     public static readonly Address OtherNode = new("akka.tcp", "relay", "127.0.0.1", 4999);
 
     private readonly StringBuilder _received = new();
@@ -29,7 +31,7 @@ internal sealed class SessionHarness : ISessionTransport, ISessionTimers
         LeaseDirectory = kit.CreateTestProbe();
         Connection = kit.CreateTestProbe();
         Local = local ?? new LocalClients();
-        Routes = routes ?? new RoutingTable();
+        Routes = routes ?? new RoutingTable(ThisNode);
         Settings = ConnectionSettings.Create(RelayNode.LoadConfig(overrides: hocon));
         var services = new NodeServices(IdPool.Ref, Registry.Ref, LeaseDirectory.Ref, Routes, new IdBlocks(100), Local);
         Session = new ClientSession(Connection.Ref, "test peer", services, Settings, this, this, NoLogger.Instance);
@@ -117,10 +119,11 @@ internal sealed class SessionHarness : ISessionTransport, ISessionTimers
     }
 
     /// <summary>Makes ids 1–100 (block 0) this node's and ids 101–200 (block 1) another reachable node's.</summary>
-    public void KnowBlocks(Address self)
+    public SessionHarness WithKnownBlocks()
     {
-        Routes.SetOwners(ImmutableDictionary<long, Address>.Empty.Add(0, self).Add(1, OtherNode));
-        Routes.SetReachable([self, OtherNode]);
+        Routes.SetOwners(ImmutableDictionary<long, Address>.Empty.Add(0, ThisNode).Add(1, OtherNode));
+        Routes.SetReachable([ThisNode, OtherNode]);
+        return this;
     }
 
     /// <summary>Ids 1–200 were leased to a node that is gone: messages to them are answered at once.</summary>
