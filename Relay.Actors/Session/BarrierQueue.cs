@@ -8,6 +8,12 @@ internal enum BarrierPurpose
 
     /// <summary>Close the connection (QUIT or end of input).</summary>
     Drain,
+
+    /// <summary>
+    /// Confirm that the registry entities of other nodes have handled the batches sent to them so
+    /// far: until then the session reads no further than one more window ahead.
+    /// </summary>
+    Flow,
 }
 
 /// <summary>
@@ -23,6 +29,19 @@ internal sealed class BarrierQueue
 
     /// <summary>True while some barrier waits for echoes.</summary>
     public bool IsWaiting => _pending.Count > 0;
+
+    /// <summary>Barriers of <paramref name="purpose"/> not yet completed.</summary>
+    public int PendingOf(BarrierPurpose purpose)
+    {
+        var count = 0;
+        foreach (var pending in _pending)
+        {
+            if (pending.Purpose == purpose)
+                count++;
+        }
+
+        return count;
+    }
 
     /// <summary>Notes that an envelope went to the entity of <paramref name="block"/>.</summary>
     public void Touched(long block) => _touched.Add(block);

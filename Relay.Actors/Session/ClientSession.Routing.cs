@@ -13,6 +13,7 @@ public sealed partial class ClientSession
     private readonly Queue<object> _held = new();
     private readonly LineBatch _localLines = new();
     private readonly BlockBatches _remoteLines = new();
+    private int _remoteBatchesUnconfirmed;
 
     /// <summary>Relays one parsed <c>TO:</c> line.</summary>
     private void Relay(long targetId, ReadOnlySpan<byte> payload)
@@ -148,7 +149,7 @@ public sealed partial class ClientSession
                 if (IsAnswering)
                     ServerLines.Pong(_output.Replies);
             }
-            else if (_state == SessionState.Draining)
+            else if (purpose == BarrierPurpose.Drain && _state == SessionState.Draining)
             {
                 _state = SessionState.Closing;
             }
@@ -165,6 +166,24 @@ public sealed partial class ClientSession
     private void DeliverBatches()
     {
         _localLines.Deliver();
-        _remoteLines.Deliver(_services.Registry, _clientId, _self);
+        _remoteBatchesUnconfirmed += _remoteLines.Deliver(_services.Registry, _clientId, _self);
+    }
+
+    /// <summary>
+    /// Flow control towards other nodes: nothing there answers a delivered line, so every window of
+    /// batches is followed by a barrier, and reading waits while the previous window's is unanswered.
+    /// A sender can therefore have at most two windows of lines queued at other nodes' registry
+    /// entities, however fast it writes; a dead node's barrier times out like any other.
+    /// </summary>
+    /// <returns>True when reading may go on.</returns>
+    private bool ConfirmRemoteBatches()
+    {
+        if (_remoteBatchesUnconfirmed >= _settings.RemoteBatchWindow && _held.Count == 0)
+        {
+            _remoteBatchesUnconfirmed = 0;
+            SendBarrier(BarrierPurpose.Flow);
+        }
+
+        return _barriers.PendingOf(BarrierPurpose.Flow) <= 1;
     }
 }

@@ -19,8 +19,9 @@ namespace Relay.Actors.Session;
 /// last line is out, and where more input is asked for. Nothing else writes, closes or reads, so
 /// no path can leave a reply unsent, a close undone or reading paused for good.
 /// Input is pulled: the next chunk is asked for only when the previous one was handled, nothing
-/// waits for a majority read, and fewer than <see cref="ConnectionSettings.PauseReadingAboveBytes"/>
-/// are queued for the client; so one client's input can never outrun what the node does with it.
+/// waits for a majority read, fewer than <see cref="ConnectionSettings.PauseReadingAboveBytes"/>
+/// are queued for the client, and other nodes have confirmed all but the last window of what was
+/// sent to them; so one client's input can never outrun what the cluster does with it.
 /// States: Registering → Relaying → Draining (QUIT or end of input) → Closing → Closed.
 /// Not thread-safe: driven by one actor.
 /// </remarks>
@@ -231,6 +232,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             return;
 
         DeliverBatches();
+        var othersKeepUp = _state == SessionState.Relaying && ConfirmRemoteBatches();
         if (_output.QueuedBytes > _settings.MaxOutboundBytes)
         {
             DisconnectSlowConsumer();
@@ -252,7 +254,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         }
 
         if (_state == SessionState.Relaying && !_inputRequested && _held.Count == 0
-            && _output.QueuedBytes <= _settings.PauseReadingAboveBytes)
+            && _output.QueuedBytes <= _settings.PauseReadingAboveBytes && othersKeepUp)
         {
             _inputRequested = true;
             _transport.RequestInput();

@@ -85,6 +85,36 @@ public sealed class ClientSessionBoundsSpec : TestKit
     }
 
     [Fact]
+    public void Reads_at_most_two_windows_ahead_of_what_other_nodes_have_confirmed()
+    {
+        var client = new SessionHarness(this).WithKnownBlocks().Register(1);
+        var window = client.Settings.RemoteBatchWindow;
+
+        // Client 150 lives on another node: every read sends its entity one batch.
+        var reads = 0;
+        while (client.InputRequested && reads < 10 * window)
+        {
+            client.Input("TO:150:x\n");
+            reads++;
+        }
+
+        Assert.Equal(2 * window, reads);
+        var barriers = new List<BlockBarrier>();
+        while (client.Registry.HasMessages)
+        {
+            if (client.Registry.ReceiveOne(TimeSpan.Zero) is BlockBarrier barrier)
+                barriers.Add(barrier);
+        }
+
+        Assert.Equal(2, barriers.Count);
+
+        // The other node confirms the first window: one more window may be read.
+        client.Session.Handle(barriers[0]);
+
+        Assert.True(client.InputRequested, "reading did not resume once the other node caught up");
+    }
+
+    [Fact]
     public void Takes_no_more_deliveries_once_the_client_quit()
     {
         var local = new LocalClients();
