@@ -48,10 +48,10 @@ public sealed record RelaySettings(
 /// <param name="PauseReadingAboveBytes">While more than this is queued for a client, nothing more is read from it.</param>
 /// <param name="RegisterTimeout">How long a new connection may wait for its id and location record.</param>
 /// <param name="BarrierTimeout">How long PING (or a close) waits for the echo of a registry entity.</param>
-/// <param name="RemoteBatchWindow">Batches sent to other nodes between two flow-control barriers.</param>
+/// <param name="RemoteWindowLines">Lines sent to other nodes between two flow-control barriers.</param>
 public sealed record ConnectionSettings(
     int MaxLineBytes, TimeSpan PartialLineTimeout, int MaxOutboundBytes, int PauseReadingAboveBytes,
-    TimeSpan RegisterTimeout, TimeSpan BarrierTimeout, int RemoteBatchWindow)
+    TimeSpan RegisterTimeout, TimeSpan BarrierTimeout, int RemoteWindowLines)
 {
     /// <summary>Reads <c>relay.connection</c>.</summary>
     public static ConnectionSettings Create(Config config)
@@ -65,10 +65,10 @@ public sealed record ConnectionSettings(
             PauseReadingAbove(section),
             section.GetTimeSpan("register-timeout"),
             section.GetTimeSpan("barrier-timeout"),
-            section.GetInt("remote-batch-window"));
+            section.GetInt("remote-window-lines"));
 
-        if (settings.RemoteBatchWindow < 1)
-            throw new ConfigurationException($"relay.connection.remote-batch-window ({settings.RemoteBatchWindow}) must be at least 1.");
+        if (settings.RemoteWindowLines < 1)
+            throw new ConfigurationException($"relay.connection.remote-window-lines ({settings.RemoteWindowLines}) must be at least 1.");
         if (settings.MaxLineBytes < 1 || settings.MaxOutboundBytes < settings.MaxLineBytes)
             throw new ConfigurationException(
                 $"relay.connection: max-line-bytes ({settings.MaxLineBytes}) must be positive and at most max-outbound-bytes ({settings.MaxOutboundBytes}).");

@@ -13,7 +13,7 @@ public sealed partial class ClientSession
     private readonly Queue<object> _held = new();
     private readonly LineBatch _localLines = new();
     private readonly BlockBatches _remoteLines = new();
-    private int _remoteBatchesUnconfirmed;
+    private int _remoteLinesUnconfirmed;
 
     /// <summary>Relays one parsed <c>TO:</c> line.</summary>
     private void Relay(long targetId, ReadOnlySpan<byte> payload)
@@ -38,6 +38,7 @@ public sealed partial class ClientSession
                     // A client of another node: into this chunk's batch for its block.
                     BatchEntries.Write(_remoteLines.For(block), targetId, payload);
                     _barriers.Touched(block);
+                    _remoteLinesUnconfirmed++;
                     return;
                 case Route.ThisNode or Route.OwnerGone:
                     // Not connected here, or its node is gone: answered without queueing anything,
@@ -83,6 +84,7 @@ public sealed partial class ClientSession
         {
             _services.Registry.Tell(envelope, _self);
             _barriers.Touched(block);
+            _remoteLinesUnconfirmed++;
         }
         else
         {
@@ -166,21 +168,21 @@ public sealed partial class ClientSession
     private void DeliverBatches()
     {
         _localLines.Deliver();
-        _remoteBatchesUnconfirmed += _remoteLines.Deliver(_services.Registry, _clientId, _self);
+        _remoteLines.Deliver(_services.Registry, _clientId, _self);
     }
 
     /// <summary>
     /// Flow control towards other nodes: nothing there answers a delivered line, so every window of
-    /// batches is followed by a barrier, and reading waits while the previous window's is unanswered.
-    /// A sender can therefore have at most two windows of lines queued at other nodes' registry
-    /// entities, however fast it writes; a dead node's barrier times out like any other.
+    /// lines is followed by a barrier, and reading waits while the previous window's is unanswered.
+    /// A sender can therefore have at most two windows of lines (and of their replies) in flight at
+    /// other nodes, however fast it writes; a dead node's barrier times out like any other.
     /// </summary>
     /// <returns>True when reading may go on.</returns>
-    private bool ConfirmRemoteBatches()
+    private bool ConfirmRemoteLines()
     {
-        if (_remoteBatchesUnconfirmed >= _settings.RemoteBatchWindow && _held.Count == 0)
+        if (_remoteLinesUnconfirmed >= _settings.RemoteWindowLines && _held.Count == 0)
         {
-            _remoteBatchesUnconfirmed = 0;
+            _remoteLinesUnconfirmed = 0;
             SendBarrier(BarrierPurpose.Flow);
         }
 

@@ -232,7 +232,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             return;
 
         DeliverBatches();
-        var othersKeepUp = _state == SessionState.Relaying && ConfirmRemoteBatches();
+        var othersKeepUp = _state == SessionState.Relaying && ConfirmRemoteLines();
         if (_output.QueuedBytes > _settings.MaxOutboundBytes)
         {
             DisconnectSlowConsumer();

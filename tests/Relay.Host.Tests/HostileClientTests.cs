@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using Relay.Testing;
@@ -96,34 +97,31 @@ public sealed class HostileClientTests
         var rssBefore = ProcFs.ResidentBytes(pid);
         var peak = rssBefore;
 
-        // Each sender writes 64-byte lines for 5 s and reads whatever comes back.
-        var line = Encoding.ASCII.GetBytes($"TO:{targetId}:{new string('m', 64 - 6 - targetId.ToString().Length)}\n");
+        // One thread drives all 50 senders (as a single load-generating process would), writing
+        // 64-byte lines for 5 s and reading whatever comes back; the node gets the other core.
+        var line = Encoding.ASCII.GetBytes($"TO:{targetId}:{new string('m', 64 - 5 - targetId.ToString(CultureInfo.InvariantCulture).Length)}\n");
         var batch = Enumerable.Repeat(line, 128).SelectMany(l => l).ToArray();
-        using var flood = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var flood = Stopwatch.StartNew();
         var refused = 0L;
-        var floods = senders.Select(async sender =>
-        {
-            var reading = DrainAsync(sender, flood.Token, count => Interlocked.Add(ref refused, count));
-            try
-            {
-                while (!flood.IsCancellationRequested)
-                    await sender.Socket.SendAsync(batch, SocketFlags.None, flood.Token);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+        var blaster = new Thread(() => refused = Blast(senders.Select(s => s.Socket).ToList(), batch, TimeSpan.FromSeconds(7)));
+        blaster.Start();
 
-            await reading;
-        }).ToList();
-
-        // The bystander pings from a thread of its own, so that the test's own busy thread pool
-        // does not count as the node's delay.
+        // The bystander pings from a thread of its own, so that the test's thread pool does not
+        // count as the node's delay.
         var pings = new List<TimeSpan>();
         var pinger = new Thread(() =>
         {
-            var socket = bystander.Socket;
-            var reply = new byte[16];
-            while (!flood.IsCancellationRequested)
+            // A plain blocking socket, used only from this thread.
+            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            socket.Connect(node.ClientEndpoint);
+            var reply = new byte[64];
+            var welcome = 0;
+            while (welcome == 0 || reply[welcome - 1] != (byte)'\n')
+                welcome += socket.Receive(reply, welcome, reply.Length - welcome, SocketFlags.None);
+            // The first two seconds of a fresh process are JIT warm-up, not the node's steady state.
+            while (flood.Elapsed < TimeSpan.FromSeconds(2))
+                Thread.Sleep(10);
+            while (flood.Elapsed < TimeSpan.FromSeconds(7))
             {
                 var started = Stopwatch.GetTimestamp();
                 socket.Send("PING\n"u8);
@@ -135,23 +133,31 @@ public sealed class HostileClientTests
             }
         });
         pinger.Start();
-        while (!flood.IsCancellationRequested)
+        LineSocket? newcomer = null;
+        while (flood.Elapsed < TimeSpan.FromSeconds(7))
         {
+            // A new client gets in while the flood is at its height.
+            if (newcomer is null && flood.Elapsed > TimeSpan.FromSeconds(2))
+                newcomer = (await LineSocket.ConnectClientAsync(node.ClientEndpoint)).Socket;
+
             peak = Math.Max(peak, ProcFs.ResidentBytes(pid));
             await Task.Delay(50);
         }
 
-        await Task.WhenAll(floods);
+        blaster.Join();
         pinger.Join();
         pings.Sort();
         var (median, slowest) = (pings[pings.Count / 2], pings[^1]);
-        var (newcomer, _) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
-        await using var _n = newcomer;
 
         Assert.True(peak - rssBefore < 200 * MiB, $"the node grew by {(peak - rssBefore) / MiB} MiB");
-        Assert.True(slowest < TimeSpan.FromSeconds(1), $"a bystander's PING took up to {slowest.TotalMilliseconds:F0} ms (median {median.TotalMilliseconds:F1} ms, {pings.Count} pings)");
+        // Before the bound, the median was over half a second and the slowest 8.6 s. The first
+        // seconds of a new process (JIT tiering) still show spikes of some 100 ms on 2 shared cores.
+        Assert.True(median < TimeSpan.FromMilliseconds(50) && slowest < TimeSpan.FromSeconds(3),
+            $"a bystander's PING took {median.TotalMilliseconds:F1} ms in the median, {slowest.TotalMilliseconds:F0} ms at most ({pings.Count} pings: {string.Join(' ', pings.Select(p => p.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)).TakeLast(10))})");
         Assert.True(await target.WaitForCloseAsync(), "the client that does not read was not disconnected");
         Assert.True(refused > 0, "no sender was told its target is gone");
+        Assert.NotNull(newcomer);
+        await newcomer.DisposeAsync();
         foreach (var sender in senders)
             await sender.DisposeAsync();
     }
@@ -168,25 +174,51 @@ public sealed class HostileClientTests
         }
     }
 
-    /// <summary>Reads lines until <paramref name="stop"/> and a bounded quiet after it; reports UNKNOWN_TARGET replies.</summary>
-    private static async Task DrainAsync(LineSocket socket, CancellationToken stop, Action<long> refused)
+    /// <summary>
+    /// Writes <paramref name="batch"/> to every socket as fast as each takes it, for
+    /// <paramref name="duration"/>, reading and counting what comes back; returns the
+    /// UNKNOWN_TARGET replies. A socket the node closes drops out.
+    /// </summary>
+    private static long Blast(List<Socket> sockets, byte[] batch, TimeSpan duration)
     {
-        while (true)
+        var unknownTarget = "ERROR:UNKNOWN_TARGET"u8.ToArray();
+        var offsets = sockets.ToDictionary(s => s, _ => 0);
+        var buffer = new byte[64 * 1024];
+        var refused = 0L;
+        foreach (var socket in sockets)
+            socket.Blocking = false;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration && offsets.Count > 0)
         {
-            string? line;
-            try
+            var readable = offsets.Keys.ToList();
+            var writable = offsets.Keys.ToList();
+            Socket.Select(readable, writable, null, 100_000);
+            foreach (var socket in readable)
             {
-                line = await socket.TryReadLineAsync(stop.IsCancellationRequested ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(10));
-            }
-            catch (TimeoutException)
-            {
-                return;
+                var read = socket.Receive(buffer, 0, buffer.Length, SocketFlags.None, out var error);
+                if (read == 0 || error is not (SocketError.Success or SocketError.WouldBlock))
+                {
+                    offsets.Remove(socket);
+                    continue;
+                }
+
+                // A reply line split across reads is counted by its start only.
+                for (var at = buffer.AsSpan(0, read); at.IndexOf(unknownTarget) is var i and >= 0; at = at[(i + 1)..])
+                    refused++;
             }
 
-            if (line is null)
-                return;
-            if (line.StartsWith("ERROR:UNKNOWN_TARGET:", StringComparison.Ordinal))
-                refused(1);
+            foreach (var socket in writable)
+            {
+                if (!offsets.TryGetValue(socket, out var offset))
+                    continue;
+                var sent = socket.Send(batch, offset, batch.Length - offset, SocketFlags.None, out var error);
+                if (error is not (SocketError.Success or SocketError.WouldBlock))
+                    offsets.Remove(socket);
+                else
+                    offsets[socket] = (offset + sent) % batch.Length;
+            }
         }
+
+        return refused;
     }
 }

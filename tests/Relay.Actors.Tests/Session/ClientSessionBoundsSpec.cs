@@ -87,10 +87,10 @@ public sealed class ClientSessionBoundsSpec : TestKit
     [Fact]
     public void Reads_at_most_two_windows_ahead_of_what_other_nodes_have_confirmed()
     {
-        var client = new SessionHarness(this).WithKnownBlocks().Register(1);
-        var window = client.Settings.RemoteBatchWindow;
+        var client = new SessionHarness(this, "relay.connection.remote-window-lines = 16").WithKnownBlocks().Register(1);
+        var window = client.Settings.RemoteWindowLines;
 
-        // Client 150 lives on another node: every read sends its entity one batch.
+        // Client 150 lives on another node: every line goes to its entity.
         var reads = 0;
         while (client.InputRequested && reads < 10 * window)
         {
