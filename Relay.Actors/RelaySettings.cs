@@ -6,13 +6,12 @@ namespace Relay.Actors;
 /// <param name="Host">Address the client listener binds.</param>
 /// <param name="Port">Client TCP port; 0 lets the OS choose.</param>
 /// <param name="Backlog">Accept backlog of the client listener.</param>
-/// <param name="ConcurrentAccepts">Accepts outstanding at once.</param>
 /// <param name="MaxConnections">Most clients connected at once; null: the open-file limit minus <paramref name="ReservedFileDescriptors"/>.</param>
 /// <param name="ReservedFileDescriptors">File descriptors kept for everything but clients when <paramref name="MaxConnections"/> is automatic.</param>
 /// <param name="Connection">Per-connection limits and timeouts.</param>
 /// <param name="Cluster">Id leasing and cluster behaviour.</param>
 public sealed record RelaySettings(
-    string Host, int Port, int Backlog, int ConcurrentAccepts, int? MaxConnections, int ReservedFileDescriptors,
+    string Host, int Port, int Backlog, int? MaxConnections, int ReservedFileDescriptors,
     ConnectionSettings Connection, ClusterSettings Cluster)
 {
     /// <summary>Reads the settings from a config that has <c>hocon/relay.conf</c> as its fallback.</summary>
@@ -33,7 +32,6 @@ public sealed record RelaySettings(
             endpoint.GetString("host"),
             endpoint.GetInt("port"),
             endpoint.GetInt("backlog"),
-            endpoint.GetInt("concurrent-accepts"),
             max,
             endpoint.GetInt("reserved-file-descriptors"),
             ConnectionSettings.Create(config),

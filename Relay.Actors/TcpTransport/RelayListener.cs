@@ -86,7 +86,6 @@ internal sealed class RelayListener : ReceiveActor, IWithStash, IWithTimers
     {
         Receive<TcpMessage.Bound>(bound =>
         {
-            Sender.Tell(new TcpMessage.ResumeAccepting(_settings.ConcurrentAccepts));
             _log.Info("Listening for clients on {0}, at most {1} at once", bound.LocalAddress, _maxConnections);
             var tcpListener = Sender;
             Become(() => Listening(bound.LocalAddress, tcpListener));

@@ -38,4 +38,28 @@ public sealed class RelaySettingsTests
     public void Refuses_an_outbound_limit_smaller_than_one_line() =>
         Assert.Throws<ConfigurationException>(() => RelaySettings.Create(
             RelayNode.LoadConfig(overrides: "relay.connection.max-outbound-bytes = 1 KiB")));
+
+    [Fact]
+    public void Pauses_reading_at_a_quarter_of_the_outbound_bound_by_default()
+    {
+        var connection = RelaySettings.Create(RelayNode.DefaultConfig()).Connection;
+
+        Assert.Equal(connection.MaxOutboundBytes / 4, connection.PauseReadingAboveBytes);
+    }
+
+    [Theory]
+    [InlineData("relay.connection.pause-reading-above = 1")]
+    [InlineData("relay.connection.pause-reading-above = 0")]
+    [InlineData("relay.connection.remote-window-lines = 0")]
+    [InlineData("relay.client-endpoint.max-connections = 0")]
+    [InlineData("relay.client-endpoint.max-connections = lots")]
+    public void Refuses_bounds_that_cannot_work(string hocon) =>
+        Assert.Throws<ConfigurationException>(() => RelaySettings.Create(RelayNode.LoadConfig(overrides: hocon)));
+
+    [Fact]
+    public void Derives_the_connection_limit_from_the_open_file_limit_unless_given()
+    {
+        Assert.Null(RelaySettings.Create(RelayNode.DefaultConfig()).MaxConnections);
+        Assert.Equal(500, RelaySettings.Create(RelayNode.LoadConfig(overrides: "relay.client-endpoint.max-connections = 500")).MaxConnections);
+    }
 }
