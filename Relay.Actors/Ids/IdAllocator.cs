@@ -90,7 +90,8 @@ internal sealed class IdAllocator : ReceiveActor, IWithStash, IWithTimers
             // The write may still reach a majority later, so the block is burnt, never reused;
             // the pool asks again.
             var lease = (PendingLease)failure.Request!;
-            _log.Warning("Lease of id block {0} not confirmed by a majority ({1}); the node will ask again", lease.Block, failure.GetType().Name);
+            var cause = failure is ModifyFailure modify ? modify.Cause : null;
+            _log.Warning(cause, "Lease of id block {0} not confirmed by a majority ({1}); the node will ask again", lease.Block, failure.GetType().Name);
         });
     }
 

@@ -41,6 +41,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     private long _clientId;
     private bool _inputRequested;
     private long _partialLineTimerStarted;
+    private bool _partialLineExtended;
 
     /// <summary>Creates the session of the client served by <paramref name="self"/>.</summary>
     /// <param name="self">The transport actor: deliveries and replies for this client are sent to it.</param>
@@ -311,11 +312,17 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             case SessionTimer.PartialLine when _state == SessionState.Relaying && _inputRequested:
                 // A timer far later than asked means this node stalled (GC, a starved thread
                 // pool), and the rest of the line may be waiting unread: give the client its
-                // full quiet time again rather than cut its line.
-                if (Stopwatch.GetElapsedTime(_partialLineTimerStarted) > 2 * _settings.PartialLineTimeout)
+                // full quiet time once more rather than cut its line.
+                if (!_partialLineExtended && Stopwatch.GetElapsedTime(_partialLineTimerStarted) > 2 * _settings.PartialLineTimeout)
+                {
                     StartPartialLineTimer();
+                    _partialLineExtended = true;
+                }
                 else
+                {
                     _framer.CompletePartialLine(this);
+                }
+
                 break;
             case SessionTimer.Barrier:
                 _log.Debug("Client {0}: a barrier was not echoed in time; answering without it", _clientId);
@@ -327,6 +334,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
 
     private void StartPartialLineTimer()
     {
+        _partialLineExtended = false;
         _partialLineTimerStarted = Stopwatch.GetTimestamp();
         _timers.Start(SessionTimer.PartialLine, _settings.PartialLineTimeout);
     }
