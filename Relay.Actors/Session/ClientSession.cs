@@ -42,6 +42,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     private bool _inputRequested;
     private long _partialLineTimerStarted;
     private bool _partialLineExtended;
+    private bool _terminatesLines;
 
     /// <summary>Creates the session of the client served by <paramref name="self"/>.</summary>
     /// <param name="self">The transport actor: deliveries and replies for this client are sent to it.</param>
@@ -88,7 +89,11 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         _inputRequested = false;
         _timers.Cancel(SessionTimer.PartialLine);
         if (_state == SessionState.Relaying)
+        {
+            _terminatesLines = _terminatesLines || chunk.Contains(Wire.LineFeed);
             _framer.Feed(chunk, this);
+        }
+
         Settle();
     }
 
@@ -259,9 +264,11 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         {
             _inputRequested = true;
             _transport.RequestInput();
-            // The partial-line rule measures the client's silence only: the timer runs while the
-            // node waits for input, never while the node itself holds reading back.
-            if (_framer.HasPartialLine)
+            // The partial-line rule is for clients that never end their lines (the seed's). It
+            // measures the client's silence only: the timer runs while the node waits for input,
+            // never while the node itself holds reading back. A client that ends its lines gets
+            // every line whole, however long the node takes to read the rest.
+            if (!_terminatesLines && _framer.HasPartialLine)
                 StartPartialLineTimer();
         }
     }

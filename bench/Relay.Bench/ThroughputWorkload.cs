@@ -68,7 +68,9 @@ internal sealed class ThroughputWorkload(BenchOptions options, int clients, int 
                 .Add("msgs/s", Math.Round(delivered / elapsed.TotalSeconds))
                 .Add("MB/s", Math.Round(delivered * (payloadBytes + 1.0) / elapsed.TotalSeconds / 1e6, 1))
                 .Add("lost", expected - delivered)
-                .Add("out of order", inbound.Sum(i => i.OutOfOrder));
+                .Add("out of order", inbound.Sum(i => i.OutOfOrder))
+                .Add("errors", inbound.Sum(i => i.Errors))
+                .Add("first error", inbound.Select(i => i.FirstError).FirstOrDefault(e => e is not null) ?? "");
         }
         finally
         {
@@ -124,6 +126,11 @@ internal sealed class ThroughputWorkload(BenchOptions options, int clients, int 
 
         public long OutOfOrder { get; private set; }
 
+        /// <summary>Lines other than FROM (errors, RECONNECT) this client received: each is a message that will not arrive.</summary>
+        public long Errors { get; private set; }
+
+        public string? FirstError { get; private set; }
+
         public Task AllArrived(int count, CancellationToken cancellation)
         {
             Volatile.Write(ref _target, count);
@@ -136,7 +143,11 @@ internal sealed class ThroughputWorkload(BenchOptions options, int clients, int 
         {
             var parsed = ServerLine.Parse(line);
             if (parsed.Kind != ServerLineKind.From)
+            {
+                Errors++;
+                FirstError ??= System.Text.Encoding.UTF8.GetString(line);
                 return;
+            }
 
             if (!long.TryParse(parsed.Text[..SequenceDigits], out var sequence) || sequence != _received)
                 OutOfOrder++;
