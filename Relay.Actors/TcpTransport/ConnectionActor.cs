@@ -43,9 +43,12 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ISessionTrans
     /// <summary>Set by Akka before PreStart.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>The dispatcher connections run on (hocon/relay.conf says why it is not the default one).</summary>
+    public const string Dispatcher = "relay.connection-dispatcher";
+
     /// <summary>Props for the actor that serves the socket behind <paramref name="connection"/>.</summary>
     public static Props Props(IActorRef connection, EndPoint remote, NodeServices services, ConnectionSettings settings) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(connection, remote, services, settings));
+        Akka.Actor.Props.Create(() => new ConnectionActor(connection, remote, services, settings)).WithDispatcher(Dispatcher);
 
     protected override void PreStart()
     {

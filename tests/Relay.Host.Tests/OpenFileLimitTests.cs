@@ -50,6 +50,7 @@ public sealed class OpenFileLimitTests
             Assert.StartsWith("ERROR:SERVER_FULL:", await late.ReadLineAsync());
 
             // One warning per episode of refusals, not one per refused client.
+            await node.Process.WaitForLineAsync(l => l.Contains("refusing new clients", StringComparison.Ordinal), what: "the second episode's warning");
             var warnings = node.Process.Transcript.Split('\n').Count(l => l.Contains("refusing new clients", StringComparison.Ordinal));
             Assert.Equal(2, warnings);
         }
