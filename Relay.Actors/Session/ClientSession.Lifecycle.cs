@@ -1,0 +1,70 @@
+using Akka.Event;
+using Relay.Protocol;
+
+namespace Relay.Actors.Session;
+
+/// <summary>How a session ends: QUIT or end of input, the node leaving, a slow consumer, the transport closing.</summary>
+public sealed partial class ClientSession
+{
+    /// <summary>QUIT or end of input: no more lines; close once every earlier line is answered.</summary>
+    private void BeginDraining()
+    {
+        _state = SessionState.Draining;
+        _timers.Cancel(SessionTimer.PartialLine);
+        StopDeliveries();
+        StartBarrier(BarrierPurpose.Drain);
+    }
+
+    /// <summary>The node is leaving: RECONNECT, then close.</summary>
+    private void Leave()
+    {
+        if (_state == SessionState.Registering)
+        {
+            Abort();
+            return;
+        }
+
+        if (_state is SessionState.Closing or SessionState.Closed)
+            return;
+
+        StopDeliveries();
+        ServerLines.Reconnect(_output.Replies);
+        _state = SessionState.Closing;
+    }
+
+    private void DisconnectSlowConsumer()
+    {
+        if (_state == SessionState.Closed)
+            return;
+        _log.Warning(
+            "Client {0} at {1} is not reading: {2} bytes queued for it, over relay.connection.max-outbound-bytes ({3}); disconnecting it",
+            _clientId, _peer, _output.QueuedBytes, _settings.MaxOutboundBytes);
+        Abort();
+    }
+
+    private void Abort()
+    {
+        Shutdown();
+        _transport.Abort();
+    }
+
+    /// <summary>Others' messages now get UNKNOWN_TARGET, as for a client that left.</summary>
+    private void StopDeliveries()
+    {
+        _output.Inbox.Close();
+        if (_clientId != 0)
+            _services.Local.Remove(_clientId, _output.Inbox);
+    }
+
+    private void Shutdown()
+    {
+        if (_state == SessionState.Closed)
+            return;
+        _state = SessionState.Closed;
+        StopDeliveries();
+        _held.Clear();
+        _timers.Cancel(SessionTimer.PartialLine);
+        _timers.Cancel(SessionTimer.Barrier);
+        _timers.Cancel(SessionTimer.Register);
+    }
+}
