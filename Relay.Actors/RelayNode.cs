@@ -72,6 +72,7 @@ public sealed class RelayNode : IAsyncDisposable
     public static async Task<RelayNode> StartAsync(Config config, CancellationToken cancellation = default, string systemName = "relay")
     {
         var settings = RelaySettings.Create(config);
+        LoadLazyAssemblies();
         // The extensions' serializers must be known from the first gossip on, not from the moment
         // the extension is first used, or early messages from other nodes fail to deserialize.
         var system = ActorSystem.Create(systemName, config
@@ -99,6 +100,16 @@ public sealed class RelayNode : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Loads now the assemblies the node would otherwise load on first use. A first use while the
+    /// process is out of file descriptors (a connect storm) cannot open the assembly's file, and
+    /// .NET remembers a failed assembly load for good: Distributed Data compresses its first large
+    /// value with System.IO.Compression, so the id lease table could never be written again and
+    /// the node would give no ids until restarted. (Its native zlib is loaded on first use too, but
+    /// a failed native load is retried, so the next lease succeeds.)
+    /// </summary>
+    private static void LoadLazyAssemblies() => GC.KeepAlive(typeof(global::System.IO.Compression.GZipStream).Assembly);
 
     /// <summary>Shuts the node down through CoordinatedShutdown, as Ctrl+C does.</summary>
     public async ValueTask DisposeAsync() =>
