@@ -70,9 +70,6 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     /// <summary>Where the session is in its life.</summary>
     public SessionState State => _state;
 
-    /// <summary>The client's id; 0 until it has one.</summary>
-    public long ClientId => _clientId;
-
     /// <summary>Bytes queued for the client and not yet taken by the transport.</summary>
     public long QueuedBytes => _output.QueuedBytes;
 
@@ -133,9 +130,6 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         _log.Warning("Client {0} at {1}: the transport refused {2}; disconnecting it", _clientId, _peer, command);
         Abort();
     }
-
-    /// <summary>The transport is closed, however that happened: the client is gone.</summary>
-    public void OnTransportClosed() => Shutdown();
 
     /// <summary>
     /// Handles a message addressed to this client's actor: deliveries, routing answers, barrier

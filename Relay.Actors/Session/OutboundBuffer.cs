@@ -22,9 +22,6 @@ internal sealed class OutboundBuffer : IBufferWriter<byte>, IDisposable
     private byte[]? _inFlight;
     private int _inFlightLength;
 
-    /// <summary>Bytes appended and not yet handed to the socket.</summary>
-    public int PendingBytes => _pendingLength;
-
     /// <summary>True when nothing is pending or in flight.</summary>
     public bool IsEmpty => _pendingLength == 0 && _inFlight is null;
 
