@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Relay.Actors.Ids;
+using Relay.Actors.Presence;
 using Relay.Actors.Registry;
 
 namespace Relay.Actors;
@@ -11,4 +12,8 @@ namespace Relay.Actors;
 /// <param name="Routes">Lock-free view of block owners and reachable nodes.</param>
 /// <param name="Blocks">How ids map to blocks.</param>
 /// <param name="Local">The clients of this node, for direct delivery between them.</param>
-public sealed record NodeServices(IActorRef IdPool, IActorRef Registry, IActorRef LeaseDirectory, RoutingTable Routes, IdBlocks Blocks, LocalClients Local);
+/// <param name="Fanout">The node's fan-out actor: broadcasts and room messages.</param>
+/// <param name="Presence">Who is online and in which rooms, cluster-wide.</param>
+public sealed record NodeServices(
+    IActorRef IdPool, IActorRef Registry, IActorRef LeaseDirectory, RoutingTable Routes, IdBlocks Blocks, LocalClients Local,
+    IActorRef Fanout, ClusterPresence Presence);

@@ -5,7 +5,9 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
+using Relay.Actors.Fanout;
 using Relay.Actors.Ids;
+using Relay.Actors.Presence;
 using Relay.Actors.Registry;
 using Relay.Actors.TcpTransport;
 
@@ -13,7 +15,8 @@ namespace Relay.Actors;
 
 /// <summary>
 /// Starts a RelayChat node: joins the cluster, starts the id allocator singleton, the node's id
-/// pool and lease directory, the sharded registry and the client listener, wired as production
+/// pool and lease directory, the presence replicator and fan-out actor, the sharded registry and
+/// the client listener, wired as production
 /// wires them. Relay.Host and the tests both start nodes through here.
 /// </summary>
 public sealed class RelayNode : IAsyncDisposable
@@ -130,6 +133,10 @@ public sealed class RelayNode : IAsyncDisposable
         var routes = new RoutingTable(cluster.SelfAddress);
         var directory = system.ActorOf(LeaseDirectory.Props(routes, timeout), "lease-directory");
         var local = new LocalClients();
+        var presence = new ClusterPresence(new NodePresence());
+        system.ActorOf(PresenceReplicator.Props(presence, cluster.SelfAddress), PresenceReplicator.Name);
+        var fanout = system.ActorOf(
+            FanoutActor.Props(local, presence.Local, cluster.SelfAddress, settings.Connection.BarrierTimeout), FanoutActor.Name);
 
         system.ActorOf(
             ClusterSingletonManager.Props(IdAllocator.Props(timeout), PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)),
@@ -148,6 +155,6 @@ public sealed class RelayNode : IAsyncDisposable
             PoisonPill.Instance).ConfigureAwait(false);
 
         await pool.Ask<Done>(AwaitIds.Instance, Timeout.InfiniteTimeSpan, cancellation).ConfigureAwait(false);
-        return new NodeServices(pool, registry, directory, routes, blocks, local);
+        return new NodeServices(pool, registry, directory, routes, blocks, local, fanout, presence);
     }
 }

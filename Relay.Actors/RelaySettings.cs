@@ -47,9 +47,15 @@ public sealed record RelaySettings(
 /// <param name="RegisterTimeout">How long a new connection may wait for its id and location record.</param>
 /// <param name="BarrierTimeout">How long PING (or a close) waits for the echo of a registry entity.</param>
 /// <param name="RemoteWindowLines">Lines sent to other nodes between two flow-control barriers.</param>
+/// <param name="FanoutWindowMessages">Broadcast and room messages sent between two flow-control barriers.</param>
+/// <param name="MaxRooms">Rooms one client may be in at once.</param>
+/// <param name="ListPageSize">Most items in one <c>WHO</c>, <c>MEMBERS</c> or <c>ROOMS</c> reply.</param>
+/// <param name="ReceiptTimeout">How long a <c>TOACK:</c> waits for its receipt before <c>NOT_DELIVERED:…:TIMEOUT</c>.</param>
+/// <param name="MaxPendingReceipts">Receipts one client may await at once; reading pauses at the limit.</param>
 public sealed record ConnectionSettings(
     int MaxLineBytes, TimeSpan PartialLineTimeout, int MaxOutboundBytes, int PauseReadingAboveBytes,
-    TimeSpan RegisterTimeout, TimeSpan BarrierTimeout, int RemoteWindowLines)
+    TimeSpan RegisterTimeout, TimeSpan BarrierTimeout, int RemoteWindowLines,
+    int FanoutWindowMessages, int MaxRooms, int ListPageSize, TimeSpan ReceiptTimeout, int MaxPendingReceipts)
 {
     /// <summary>Reads <c>relay.connection</c>.</summary>
     public static ConnectionSettings Create(Config config)
@@ -63,15 +69,29 @@ public sealed record ConnectionSettings(
             PauseReadingAbove(section),
             section.GetTimeSpan("register-timeout"),
             section.GetTimeSpan("barrier-timeout"),
-            section.GetInt("remote-window-lines"));
+            section.GetInt("remote-window-lines"),
+            section.GetInt("fanout-window-messages"),
+            section.GetInt("max-rooms"),
+            section.GetInt("list-page-size"),
+            section.GetTimeSpan("receipt-timeout"),
+            section.GetInt("max-pending-receipts"));
 
-        if (settings.RemoteWindowLines < 1)
-            throw new ConfigurationException($"relay.connection.remote-window-lines ({settings.RemoteWindowLines}) must be at least 1.");
+        RequirePositive(settings.RemoteWindowLines, "remote-window-lines");
+        RequirePositive(settings.FanoutWindowMessages, "fanout-window-messages");
+        RequirePositive(settings.MaxRooms, "max-rooms");
+        RequirePositive(settings.ListPageSize, "list-page-size");
+        RequirePositive(settings.MaxPendingReceipts, "max-pending-receipts");
         if (settings.MaxLineBytes < 1 || settings.MaxOutboundBytes < settings.MaxLineBytes)
             throw new ConfigurationException(
                 $"relay.connection: max-line-bytes ({settings.MaxLineBytes}) must be positive and at most max-outbound-bytes ({settings.MaxOutboundBytes}).");
 
         return settings;
+    }
+
+    private static void RequirePositive(int value, string key)
+    {
+        if (value < 1)
+            throw new ConfigurationException($"relay.connection.{key} ({value}) must be at least 1.");
     }
 
     private static int PauseReadingAbove(Config section)

@@ -14,25 +14,126 @@ public static class CommandParser
         if (line.IsEmpty)
             return ClientCommand.Of(CommandKind.Empty);
 
-        // TO:<id>:<message>
-        if (StartsWithIgnoreCase(line, Wire.To))
-            return ParseTo(line[Wire.To.Length..]);
+        // The keyword is everything before the first colon, or the whole line.
+        var colon = line.IndexOf(Wire.Colon);
+        var keyword = colon < 0 ? line : line[..(colon + 1)];
+        var rest = colon < 0 ? default : line[(colon + 1)..];
 
-        // PING
-        if (EqualsIgnoreCase(line, Wire.Ping))
+        if (Is(keyword, Wire.To))
+            return ParseTo(rest);
+        if (Is(keyword, Wire.ToAck))
+            return ParseToAck(rest);
+        if (Is(keyword, Wire.All))
+            return Message(CommandKind.All, 0, default, rest);
+        if (Is(keyword, Wire.Room))
+            return ParseRoomMessage(rest);
+        if (Is(keyword, Wire.Join))
+            return ParseRoom(CommandKind.Join, rest);
+        if (Is(keyword, Wire.Leave))
+            return ParseRoom(CommandKind.Leave, rest);
+        if (Is(keyword, Wire.Members))
+            return ParseMembers(rest);
+        if (Is(keyword, Wire.Watch))
+            return ParseWatch(rest);
+        if (Is(line, Wire.Rooms))
+            return ClientCommand.Of(CommandKind.Rooms);
+        if (IsWithArgument(keyword, Wire.Rooms))
+            return Names.IsValid(rest) ? ClientCommand.Of(CommandKind.Rooms, name: rest) : ClientCommand.Invalid(ErrorCode.BadName, CommandKind.Rooms);
+        if (Is(line, Wire.Who))
+            return ClientCommand.Of(CommandKind.Who);
+        if (IsWithArgument(keyword, Wire.Who))
+            return TryParseCursor(rest, out var after) ? ClientCommand.Of(CommandKind.Who, after) : ClientCommand.Invalid(ErrorCode.BadFormat, CommandKind.Who);
+        if (Is(line, Wire.Ping))
             return ClientCommand.Of(CommandKind.Ping);
-
-        // QUIT
-        if (EqualsIgnoreCase(line, Wire.Quit))
+        if (Is(line, Wire.Quit))
             return ClientCommand.Of(CommandKind.Quit);
 
         return ClientCommand.Invalid(ErrorCode.UnknownCommand);
     }
 
     /// <summary>Parses a client id: ASCII digits, positive, spaces around it tolerated (the seed's server did).</summary>
-    public static bool TryParseId(ReadOnlySpan<byte> text, out long id)
+    public static bool TryParseId(ReadOnlySpan<byte> text, out long id) => TryParseNumber(text, out id) && id > 0;
+
+    // TO:<id>:<message>
+    private static ClientCommand ParseTo(ReadOnlySpan<byte> rest)
     {
-        id = 0;
+        var colon = rest.IndexOf(Wire.Colon);
+        if (colon < 0 || !TryParseId(rest[..colon], out var target))
+            return ClientCommand.Invalid(ErrorCode.BadFormat, CommandKind.To);
+
+        return Message(CommandKind.To, target, default, rest[(colon + 1)..]);
+    }
+
+    // TOACK:<ref>:<id>:<message>
+    private static ClientCommand ParseToAck(ReadOnlySpan<byte> rest)
+    {
+        var colon = rest.IndexOf(Wire.Colon);
+        if (colon < 0)
+            return ClientCommand.Invalid(ErrorCode.BadFormat, CommandKind.ToAck);
+
+        var reference = rest[..colon];
+        if (!Names.IsValid(reference))
+            return ClientCommand.Invalid(ErrorCode.BadName, CommandKind.ToAck);
+
+        rest = rest[(colon + 1)..];
+        colon = rest.IndexOf(Wire.Colon);
+        if (colon < 0 || !TryParseId(rest[..colon], out var target))
+            return ClientCommand.Invalid(ErrorCode.BadFormat, CommandKind.ToAck, reference);
+
+        return Message(CommandKind.ToAck, target, reference, rest[(colon + 1)..]);
+    }
+
+    // ROOM:<room>:<message>
+    private static ClientCommand ParseRoomMessage(ReadOnlySpan<byte> rest)
+    {
+        var colon = rest.IndexOf(Wire.Colon);
+        if (colon < 0)
+            return ClientCommand.Invalid(ErrorCode.BadFormat, CommandKind.Room);
+
+        var room = rest[..colon];
+        return Names.IsValid(room)
+            ? Message(CommandKind.Room, 0, room, rest[(colon + 1)..])
+            : ClientCommand.Invalid(ErrorCode.BadName, CommandKind.Room);
+    }
+
+    // JOIN:<room>, LEAVE:<room>
+    private static ClientCommand ParseRoom(CommandKind kind, ReadOnlySpan<byte> room) =>
+        Names.IsValid(room) ? ClientCommand.Of(kind, name: room) : ClientCommand.Invalid(ErrorCode.BadName, kind);
+
+    // MEMBERS:<room>[:<after>]
+    private static ClientCommand ParseMembers(ReadOnlySpan<byte> rest)
+    {
+        var colon = rest.IndexOf(Wire.Colon);
+        var room = colon < 0 ? rest : rest[..colon];
+        if (!Names.IsValid(room))
+            return ClientCommand.Invalid(ErrorCode.BadName, CommandKind.Members);
+
+        long after = 0;
+        if (colon >= 0 && !TryParseCursor(rest[(colon + 1)..], out after))
+            return ClientCommand.Invalid(ErrorCode.BadFormat, CommandKind.Members);
+
+        return ClientCommand.Of(CommandKind.Members, after, room);
+    }
+
+    // WATCH:ON, WATCH:OFF
+    private static ClientCommand ParseWatch(ReadOnlySpan<byte> rest)
+    {
+        if (Is(rest, Wire.On))
+            return ClientCommand.Of(CommandKind.Watch, 1);
+        if (Is(rest, Wire.Off))
+            return ClientCommand.Of(CommandKind.Watch, 0);
+        return ClientCommand.Invalid(ErrorCode.BadFormat, CommandKind.Watch);
+    }
+
+    private static ClientCommand Message(CommandKind kind, long target, ReadOnlySpan<byte> name, ReadOnlySpan<byte> payload) =>
+        Utf8.IsValid(payload) ? ClientCommand.Of(kind, target, name, payload) : ClientCommand.Invalid(ErrorCode.BadEncoding, kind, name);
+
+    /// <summary>A page cursor: the last id of the previous page, 0 or more.</summary>
+    private static bool TryParseCursor(ReadOnlySpan<byte> text, out long after) => TryParseNumber(text, out after);
+
+    private static bool TryParseNumber(ReadOnlySpan<byte> text, out long value)
+    {
+        value = 0;
         text = text.Trim((byte)' ');
         if (text.IsEmpty || text.Length > MaxIdDigits)
             return false;
@@ -42,28 +143,16 @@ public static class CommandParser
             var digit = b - (byte)'0';
             if ((uint)digit > 9)
                 return false;
-            id = id * 10 + digit;
+            value = value * 10 + digit;
         }
 
-        return id > 0;
+        return true;
     }
 
-    private static ClientCommand ParseTo(ReadOnlySpan<byte> rest)
-    {
-        var colon = rest.IndexOf(Wire.Colon);
-        if (colon < 0 || !TryParseId(rest[..colon], out var target))
-            return ClientCommand.Invalid(ErrorCode.BadFormat);
+    // "ROOMS:" given the keyword "ROOMS".
+    private static bool IsWithArgument(ReadOnlySpan<byte> keyword, ReadOnlySpan<byte> bareUpperAscii) =>
+        keyword.Length == bareUpperAscii.Length + 1 && keyword[^1] == Wire.Colon && Is(keyword[..^1], bareUpperAscii);
 
-        var payload = rest[(colon + 1)..];
-        if (!Utf8.IsValid(payload))
-            return ClientCommand.Invalid(ErrorCode.BadEncoding);
-
-        return ClientCommand.Send(target, payload);
-    }
-
-    private static bool StartsWithIgnoreCase(ReadOnlySpan<byte> line, ReadOnlySpan<byte> prefix) =>
-        line.Length >= prefix.Length && EqualsIgnoreCase(line[..prefix.Length], prefix);
-
-    private static bool EqualsIgnoreCase(ReadOnlySpan<byte> text, ReadOnlySpan<byte> upperAscii) =>
+    private static bool Is(ReadOnlySpan<byte> text, ReadOnlySpan<byte> upperAscii) =>
         System.Text.Ascii.EqualsIgnoreCase(text, upperAscii);
 }

@@ -23,4 +23,19 @@ public enum ErrorCode : byte
 
     /// <summary>The node has as many clients as it may hold; the connection is closed after this line.</summary>
     ServerFull,
+
+    /// <summary>A room name or receipt reference breaks the naming rule (see <see cref="Names"/>).</summary>
+    BadName,
+
+    /// <summary><c>ROOM:</c> or <c>LEAVE:</c> for a room the client has not joined.</summary>
+    NotMember,
+
+    /// <summary><c>JOIN:</c> beyond the number of rooms one client may be in.</summary>
+    TooManyRooms,
+
+    /// <summary>
+    /// A <c>TOACK:</c> message was not delivered: <c>ERROR:NOT_DELIVERED:&lt;ref&gt;:&lt;CAUSE&gt;:&lt;text&gt;</c>,
+    /// the cause being another code (e.g. <see cref="UnknownTarget"/>) or <c>TIMEOUT</c>/<c>DISCONNECTED</c>.
+    /// </summary>
+    NotDelivered,
 }

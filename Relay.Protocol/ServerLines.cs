@@ -76,17 +76,197 @@ public static class ServerLines
         output.WriteByte(Wire.LineFeed);
     }
 
-    /// <summary><c>ERROR:&lt;CODE&gt;:&lt;text&gt;</c> for the errors whose text needs no detail.</summary>
-    public static void Error(IBufferWriter<byte> output, ErrorCode code)
+    /// <summary>The error for a line the parser refused: its code and what the command expects.</summary>
+    public static void Invalid(IBufferWriter<byte> output, ErrorCode code, CommandKind refused)
     {
         StartError(output, code);
         output.Write(code switch
         {
-            ErrorCode.UnknownCommand => "expected TO:<id>:<message>, PING or QUIT"u8,
-            ErrorCode.BadFormat => "expected TO:<id>:<message> with a positive numeric id"u8,
+            ErrorCode.UnknownCommand => "expected TO, TOACK, ALL, JOIN, LEAVE, ROOM, ROOMS, MEMBERS, WHO, WATCH, PING or QUIT (see docs/protocol.md)"u8,
             ErrorCode.BadEncoding => "message is not valid UTF-8"u8,
+            ErrorCode.BadName => "room names and refs are 1-64 characters of A-Z a-z 0-9 _ . -"u8,
+            ErrorCode.BadFormat => UsageOf(refused),
             _ => throw new ArgumentOutOfRangeException(nameof(code), code, "this error needs a detail: use its own writer"),
         });
+        output.WriteByte(Wire.LineFeed);
+    }
+
+    /// <summary>What a command looks like, for <c>BAD_FORMAT</c> errors.</summary>
+    public static ReadOnlySpan<byte> UsageOf(CommandKind command) => command switch
+    {
+        CommandKind.To => "expected TO:<id>:<message> with a positive numeric id"u8,
+        CommandKind.ToAck => "expected TOACK:<ref>:<id>:<message> with a positive numeric id"u8,
+        CommandKind.Room => "expected ROOM:<room>:<message>"u8,
+        CommandKind.Members => "expected MEMBERS:<room> or MEMBERS:<room>:<last id of the previous page>"u8,
+        CommandKind.Who => "expected WHO or WHO:<last id of the previous page>"u8,
+        CommandKind.Watch => "expected WATCH:ON or WATCH:OFF"u8,
+        _ => "malformed command (see docs/protocol.md)"u8,
+    };
+
+    /// <summary><c>ALL:&lt;sender&gt;:&lt;message&gt;</c></summary>
+    public static void Broadcast(IBufferWriter<byte> output, long senderId, ReadOnlySpan<byte> payload)
+    {
+        output.Write(Wire.All);
+        output.WriteNumber(senderId);
+        output.WriteByte(Wire.Colon);
+        output.Write(payload);
+        output.WriteByte(Wire.LineFeed);
+    }
+
+    /// <summary><c>ROOM:&lt;room&gt;:&lt;sender&gt;:&lt;message&gt;</c></summary>
+    public static void RoomMessage(IBufferWriter<byte> output, ReadOnlySpan<byte> room, long senderId, ReadOnlySpan<byte> payload)
+    {
+        output.Write(Wire.Room);
+        output.Write(room);
+        output.WriteByte(Wire.Colon);
+        output.WriteNumber(senderId);
+        output.WriteByte(Wire.Colon);
+        output.Write(payload);
+        output.WriteByte(Wire.LineFeed);
+    }
+
+    /// <summary><c>OK:&lt;COMMAND&gt;:&lt;argument&gt;</c>, e.g. <c>OK:JOIN:lobby</c>; <paramref name="command"/> without its colon.</summary>
+    public static void Ok(IBufferWriter<byte> output, ReadOnlySpan<byte> command, ReadOnlySpan<byte> argument)
+    {
+        output.Write(Wire.Ok);
+        output.Write(command.TrimEnd(Wire.Colon));
+        output.WriteByte(Wire.Colon);
+        output.Write(argument);
+        output.WriteByte(Wire.LineFeed);
+    }
+
+    /// <summary><c>JOINED:&lt;id&gt;</c> (a client connected) or <c>LEFT:&lt;id&gt;</c> (a client left), for watchers.</summary>
+    public static void Presence(IBufferWriter<byte> output, bool joined, long clientId)
+    {
+        output.Write(joined ? Wire.Joined : Wire.Left);
+        output.WriteNumber(clientId);
+        output.WriteByte(Wire.LineFeed);
+    }
+
+    /// <summary><c>DELIVERED:&lt;ref&gt;</c></summary>
+    public static void Delivered(IBufferWriter<byte> output, ReadOnlySpan<byte> reference)
+    {
+        output.Write(Wire.Delivered);
+        output.Write(reference);
+        output.WriteByte(Wire.LineFeed);
+    }
+
+    /// <summary>
+    /// <c>ERROR:NOT_DELIVERED:&lt;ref&gt;:&lt;CAUSE&gt;:&lt;text&gt;</c>: the <c>TOACK:</c> with that reference
+    /// did not reach its target.
+    /// </summary>
+    public static void NotDelivered(IBufferWriter<byte> output, ReadOnlySpan<byte> reference, ReceiptFailure cause, long targetId)
+    {
+        StartError(output, ErrorCode.NotDelivered);
+        output.Write(reference);
+        output.WriteByte(Wire.Colon);
+        output.Write(ReceiptFailures.CodeOf(cause));
+        output.WriteByte(Wire.Colon);
+        switch (cause)
+        {
+            case ReceiptFailure.UnknownTarget:
+                output.Write("no client "u8);
+                output.WriteNumber(targetId);
+                break;
+            case ReceiptFailure.Disconnected:
+                output.Write("client "u8);
+                output.WriteNumber(targetId);
+                output.Write(" left before it could take the message"u8);
+                break;
+            case ReceiptFailure.Timeout:
+                output.Write("no receipt from the node of client "u8);
+                output.WriteNumber(targetId);
+                output.Write(" in time; the message may or may not have arrived"u8);
+                break;
+            default:
+                output.Write(cause == ReceiptFailure.BadEncoding ? "message is not valid UTF-8"u8 : UsageOf(CommandKind.ToAck));
+                break;
+        }
+
+        output.WriteByte(Wire.LineFeed);
+    }
+
+    /// <summary><c>ERROR:NOT_MEMBER:not in room &lt;room&gt;; JOIN:&lt;room&gt; first</c></summary>
+    public static void NotMember(IBufferWriter<byte> output, ReadOnlySpan<byte> room)
+    {
+        StartError(output, ErrorCode.NotMember);
+        output.Write("not in room "u8);
+        output.Write(room);
+        output.Write("; JOIN:"u8);
+        output.Write(room);
+        output.Write(" first"u8);
+        output.WriteByte(Wire.LineFeed);
+    }
+
+    /// <summary><c>ERROR:TOO_MANY_ROOMS:already in &lt;max&gt; rooms, the most one client may join</c></summary>
+    public static void TooManyRooms(IBufferWriter<byte> output, int maxRooms)
+    {
+        StartError(output, ErrorCode.TooManyRooms);
+        output.Write("already in "u8);
+        output.WriteNumber(maxRooms);
+        output.Write(" rooms, the most one client may join"u8);
+        output.WriteByte(Wire.LineFeed);
+    }
+
+    /// <summary>
+    /// <c>WHO:&lt;total&gt;:&lt;id&gt;,&lt;id&gt;…[:MORE]</c> or <c>MEMBERS:&lt;room&gt;:&lt;total&gt;:&lt;id&gt;,…[:MORE]</c>:
+    /// one page of ids in ascending order; <c>:MORE</c> when a next page exists.
+    /// </summary>
+    public static void IdPage(IBufferWriter<byte> output, ReadOnlySpan<byte> room, long total, ReadOnlySpan<long> ids, bool more)
+    {
+        if (room.IsEmpty)
+        {
+            output.Write(Wire.Who);
+            output.WriteByte(Wire.Colon);
+        }
+        else
+        {
+            output.Write(Wire.Members);
+            output.Write(room);
+            output.WriteByte(Wire.Colon);
+        }
+
+        output.WriteNumber(total);
+        output.WriteByte(Wire.Colon);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (i > 0)
+                output.WriteByte(Wire.Comma);
+            output.WriteNumber(ids[i]);
+        }
+
+        EndPage(output, more);
+    }
+
+    /// <summary><c>ROOMS:&lt;room&gt;=&lt;members&gt;,…[:MORE]</c>: one page of rooms in ordinal order.</summary>
+    public static void RoomPage(IBufferWriter<byte> output, IReadOnlyList<(string Room, long Members)> rooms, bool more)
+    {
+        output.Write(Wire.Rooms);
+        output.WriteByte(Wire.Colon);
+        for (var i = 0; i < rooms.Count; i++)
+        {
+            if (i > 0)
+                output.WriteByte(Wire.Comma);
+            var (room, members) = rooms[i];
+            // Room names are ASCII by rule, so one char is one byte.
+            var span = output.GetSpan(room.Length);
+            System.Text.Encoding.ASCII.GetBytes(room, span);
+            output.Advance(room.Length);
+            output.WriteByte(Wire.EqualsSign);
+            output.WriteNumber(members);
+        }
+
+        EndPage(output, more);
+    }
+
+    private static void EndPage(IBufferWriter<byte> output, bool more)
+    {
+        if (more)
+        {
+            output.WriteByte(Wire.Colon);
+            output.Write(Wire.More);
+        }
+
         output.WriteByte(Wire.LineFeed);
     }
 

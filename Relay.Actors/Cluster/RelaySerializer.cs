@@ -2,8 +2,12 @@ using System.Buffers.Binary;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using Relay.Actors.Fanout;
 using Relay.Actors.Ids;
+using Relay.Actors.Presence;
 using Relay.Actors.Registry;
+using Relay.Actors.Session;
+using Relay.Protocol;
 
 namespace Relay.Actors.Cluster;
 
@@ -24,6 +28,15 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
     private const string LeaseManifest = "L";
     private const string LeasedManifest = "K";
     private const string BatchManifest = "T";
+    private const string AckedEnvelopeManifest = "C";
+    private const string ReceiptDeliveredManifest = "D";
+    private const string ReceiptFailedManifest = "F";
+    private const string FanoutBatchManifest = "O";
+    private const string PeerBarrierManifest = "P";
+    private const string PeerBarrierEchoManifest = "Q";
+    private const string PresenceDeltaManifest = "V";
+    private const string PresenceSyncRequestManifest = "S";
+    private const string PresenceSnapshotManifest = "N";
 
     /// <summary>Unique among the node's serializers; Akka reserves 0–100.</summary>
     public override int Identifier => 7301;
@@ -39,6 +52,15 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
         LeaseBlock => LeaseManifest,
         BlockLeased => LeasedManifest,
         RelayBatch => BatchManifest,
+        AckedEnvelope => AckedEnvelopeManifest,
+        ReceiptDelivered => ReceiptDeliveredManifest,
+        ReceiptFailed => ReceiptFailedManifest,
+        FanoutBatch => FanoutBatchManifest,
+        PeerBarrier => PeerBarrierManifest,
+        PeerBarrierEcho => PeerBarrierEchoManifest,
+        PresenceDelta => PresenceDeltaManifest,
+        PresenceSyncRequest => PresenceSyncRequestManifest,
+        PresenceSnapshot => PresenceSnapshotManifest,
         _ => throw new ArgumentException($"RelaySerializer cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -63,6 +85,24 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
                 return Longs(leased.Block);
             case RelayBatch batch:
                 return TwoLongsThen(batch.Block, batch.SenderId, batch.Entries);
+            case AckedEnvelope acked:
+                return AckedEnvelopeBytes(acked);
+            case ReceiptDelivered delivered:
+                return Longs(delivered.ReceiptId);
+            case ReceiptFailed failed:
+                return Longs(failed.ReceiptId, (long)failed.Cause);
+            case FanoutBatch fanout:
+                return TwoLongsThen(fanout.SenderId, 0, fanout.Entries);
+            case PeerBarrier barrier:
+                return Longs(barrier.Id);
+            case PeerBarrierEcho echo:
+                return Longs(echo.Id);
+            case PresenceDelta delta:
+                return ChangesBytes(delta.FirstNumber, 0, delta.Changes);
+            case PresenceSyncRequest:
+                return [];
+            case PresenceSnapshot snapshot:
+                return ChangesBytes(snapshot.NextNumber, snapshot.Last ? 1 : 0, snapshot.Changes);
             default:
                 throw new ArgumentException($"RelaySerializer cannot serialize {obj.GetType()}", nameof(obj));
         }
@@ -79,8 +119,72 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
         LeaseManifest => new LeaseBlock(Actor(bytes)),
         LeasedManifest => new BlockLeased(Long(bytes, 0)),
         BatchManifest => new RelayBatch(Long(bytes, 0), Long(bytes, 1), bytes.AsSpan(16).ToArray()),
+        AckedEnvelopeManifest => AckedEnvelopeFrom(bytes),
+        ReceiptDeliveredManifest => new ReceiptDelivered(Long(bytes, 0)),
+        ReceiptFailedManifest => new ReceiptFailed(Long(bytes, 0), (ReceiptFailure)Long(bytes, 1)),
+        FanoutBatchManifest => new FanoutBatch(Long(bytes, 0), bytes.AsSpan(16).ToArray()),
+        PeerBarrierManifest => new PeerBarrier(Long(bytes, 0)),
+        PeerBarrierEchoManifest => new PeerBarrierEcho(Long(bytes, 0)),
+        PresenceDeltaManifest => new PresenceDelta(Long(bytes, 0), ChangesFrom(bytes)),
+        PresenceSyncRequestManifest => PresenceSyncRequest.Instance,
+        PresenceSnapshotManifest => new PresenceSnapshot(Long(bytes, 0), Long(bytes, 1) == 1, ChangesFrom(bytes)),
         _ => throw new ArgumentException($"Unknown manifest '{manifest}': is this node older than the sender?"),
     };
+
+    // Three longs, the reply-to path (length-prefixed), then the payload.
+    private static byte[] AckedEnvelopeBytes(AckedEnvelope acked)
+    {
+        var path = Encoding.UTF8.GetBytes(Akka.Serialization.Serialization.SerializedActorPath(acked.ReplyTo));
+        var bytes = new byte[28 + path.Length + acked.Payload.Length];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, acked.SenderId);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), acked.TargetId);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(16), acked.ReceiptId);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(24), path.Length);
+        path.CopyTo(bytes, 28);
+        acked.Payload.CopyTo(bytes, 28 + path.Length);
+        return bytes;
+    }
+
+    private AckedEnvelope AckedEnvelopeFrom(byte[] bytes)
+    {
+        var pathLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(24));
+        var replyTo = system.Provider.ResolveActorRef(Encoding.UTF8.GetString(bytes, 28, pathLength));
+        return new AckedEnvelope(Long(bytes, 0), Long(bytes, 1), Long(bytes, 2), replyTo, bytes.AsSpan(28 + pathLength).ToArray());
+    }
+
+    // Two longs, then per change: kind (1 byte), client id (8), room length (1), room (ASCII).
+    private static byte[] ChangesBytes(long first, long second, PresenceChange[] changes)
+    {
+        var size = 16 + changes.Sum(change => 10 + change.Room.Length);
+        var bytes = new byte[size];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, first);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), second);
+        var offset = 16;
+        foreach (var change in changes)
+        {
+            bytes[offset] = (byte)change.Kind;
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(offset + 1), change.ClientId);
+            bytes[offset + 9] = (byte)change.Room.Length;
+            offset += 10 + Encoding.ASCII.GetBytes(change.Room, bytes.AsSpan(offset + 10));
+        }
+
+        return bytes;
+    }
+
+    private static PresenceChange[] ChangesFrom(byte[] bytes)
+    {
+        var changes = new List<PresenceChange>();
+        var offset = 16;
+        while (offset < bytes.Length)
+        {
+            var roomLength = bytes[offset + 9];
+            var room = roomLength == 0 ? "" : Encoding.ASCII.GetString(bytes, offset + 10, roomLength);
+            changes.Add(new PresenceChange((PresenceChangeKind)bytes[offset], BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(offset + 1)), room));
+            offset += 10 + roomLength;
+        }
+
+        return changes.ToArray();
+    }
 
     private static byte[] TwoLongsThen(long first, long second, byte[] rest)
     {

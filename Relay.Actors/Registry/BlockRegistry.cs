@@ -30,6 +30,7 @@ internal sealed class BlockRegistry : ReceiveActor
         _idleEmptyAfter = idleEmptyAfter;
         Receive<RelayBatch>(HandleBatch);
         Receive<RelayEnvelope>(HandleEnvelope);
+        Receive<AckedEnvelope>(HandleAckedEnvelope);
         Receive<BlockBarrier>(barrier => Sender.Tell(barrier, ActorRefs.NoSender));
         Receive<RegisterClient>(HandleRegister);
         Receive<Terminated>(HandleTerminated);
@@ -52,6 +53,14 @@ internal sealed class BlockRegistry : ReceiveActor
             inbox.Connection.Tell(envelope, ActorRefs.NoSender);
         else
             Sender.Tell(new UnknownTarget(envelope.TargetId), ActorRefs.NoSender);
+    }
+
+    private void HandleAckedEnvelope(AckedEnvelope envelope)
+    {
+        if (TryReserve(envelope.TargetId, envelope.SenderId, envelope.Payload.Length, out var inbox))
+            inbox.Connection.Tell(envelope, ActorRefs.NoSender);
+        else
+            envelope.ReplyTo.Tell(new ReceiptFailed(envelope.ReceiptId, ReceiptFailure.UnknownTarget), ActorRefs.NoSender);
     }
 
     private void HandleBatch(RelayBatch batch)

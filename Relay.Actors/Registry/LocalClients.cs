@@ -21,6 +21,9 @@ public sealed class LocalClients
     /// <summary>The inbox of <paramref name="clientId"/>, if that client is on this node.</summary>
     public bool TryGet(long clientId, out ClientInbox inbox) => _inboxes.TryGetValue(clientId, out inbox!);
 
+    /// <summary>Every client of this node; a live view, safe to enumerate while clients come and go.</summary>
+    internal IEnumerable<KeyValuePair<long, ClientInbox>> All => _inboxes;
+
     internal void Add(long clientId, ClientInbox inbox) => _inboxes[clientId] = inbox;
 
     internal void Remove(long clientId, ClientInbox inbox) => _inboxes.TryRemove(new KeyValuePair<long, ClientInbox>(clientId, inbox));

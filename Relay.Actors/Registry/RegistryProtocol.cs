@@ -17,7 +17,7 @@ public sealed record ClientRegistered(long ClientId) : IRelayClusterMessage;
 /// target's block (on the target's node) → target connection, unchanged: the payload stays bytes
 /// end to end, validated as UTF-8 once by the sender's connection.
 /// </summary>
-public sealed record RelayEnvelope(long SenderId, long TargetId, byte[] Payload) : IRelayClusterMessage;
+public sealed record RelayEnvelope(long SenderId, long TargetId, byte[] Payload) : IRelayClusterMessage, ITargetedEnvelope;
 
 /// <summary>The answer to the sender when <see cref="RelayEnvelope.TargetId"/> is not connected.</summary>
 public sealed record UnknownTarget(long TargetId) : IRelayClusterMessage;
@@ -38,3 +38,28 @@ public sealed record BlockBarrier(long Block, long Token) : IRelayClusterMessage
 /// <param name="SenderId">The sending client.</param>
 /// <param name="Entries">Repeated (target id: 8 bytes LE, length: 4 bytes LE, payload), in the order sent.</param>
 public sealed record RelayBatch(long Block, long SenderId, byte[] Entries) : IRelayClusterMessage;
+
+/// <summary>
+/// A <c>TOACK:</c> message: a <see cref="RelayEnvelope"/> whose target's session tells
+/// <paramref name="ReplyTo"/> (the sender's connection) <see cref="Session.ReceiptDelivered"/>
+/// once its socket has taken the line, or <see cref="Session.ReceiptFailed"/>.
+/// </summary>
+/// <param name="SenderId">The sending client.</param>
+/// <param name="TargetId">The recipient.</param>
+/// <param name="ReceiptId">The sender session's number for the receipt (its client's reference never leaves its node).</param>
+/// <param name="ReplyTo">The sender's connection.</param>
+/// <param name="Payload">The message.</param>
+public sealed record AckedEnvelope(long SenderId, long TargetId, long ReceiptId, IActorRef ReplyTo, byte[] Payload) : IRelayClusterMessage, ITargetedEnvelope;
+
+/// <summary>A message for one client, routed by its target's id block: <see cref="RelayEnvelope"/> or <see cref="AckedEnvelope"/>.</summary>
+public interface ITargetedEnvelope
+{
+    /// <summary>The sending client.</summary>
+    long SenderId { get; }
+
+    /// <summary>The recipient.</summary>
+    long TargetId { get; }
+
+    /// <summary>The message, valid UTF-8.</summary>
+    byte[] Payload { get; }
+}

@@ -28,6 +28,7 @@ public sealed partial class ClientSession
             return;
 
         StopDeliveries();
+        DropReceipts();
         ServerLines.Reconnect(_output.Replies);
         _state = SessionState.Closing;
     }
@@ -48,12 +49,13 @@ public sealed partial class ClientSession
         _transport.Abort();
     }
 
-    /// <summary>Others' messages now get UNKNOWN_TARGET, as for a client that left.</summary>
+    /// <summary>Others' messages now get UNKNOWN_TARGET, as for a client that left; it leaves its rooms.</summary>
     private void StopDeliveries()
     {
         _output.Inbox.Close();
         if (_clientId != 0)
             _services.Local.Remove(_clientId, _output.Inbox);
+        GoOffline();
     }
 
     private void Shutdown()
@@ -62,6 +64,7 @@ public sealed partial class ClientSession
             return;
         _state = SessionState.Closed;
         StopDeliveries();
+        DropReceipts();
         _held.Clear();
         _timers.Cancel(SessionTimer.PartialLine);
         _timers.Cancel(SessionTimer.Barrier);

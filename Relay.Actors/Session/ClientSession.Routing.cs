@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Relay.Actors.Fanout;
 using Relay.Actors.Registry;
 using Relay.Protocol;
 using Route = Relay.Actors.Registry.Route;
@@ -51,7 +52,8 @@ public sealed partial class ClientSession
         RouteEnvelope(new RelayEnvelope(_clientId, targetId, payload.ToArray()));
     }
 
-    private void RouteEnvelope(RelayEnvelope envelope)
+    /// <summary>Routes an envelope the fast paths of <see cref="Relay"/> could not take (or a <c>TOACK:</c>).</summary>
+    private void RouteEnvelope(ITargetedEnvelope envelope)
     {
         if (_held.Count > 0)
         {
@@ -71,14 +73,14 @@ public sealed partial class ClientSession
         Dispatch(envelope, block, route);
     }
 
-    private void Dispatch(RelayEnvelope envelope, long block, Route route)
+    private void Dispatch(ITargetedEnvelope envelope, long block, Route route)
     {
         if (_services.Local.TryGet(envelope.TargetId, out var inbox))
         {
             if (inbox.TryReserve(ServerLines.FromLength(envelope.SenderId, envelope.Payload.Length)))
                 inbox.Connection.Tell(envelope, ActorRefs.NoSender);
             else
-                ServerLines.UnknownTarget(_output.Replies, envelope.TargetId);
+                Refuse(envelope);
         }
         else if (route == Route.Deliverable)
         {
@@ -88,8 +90,17 @@ public sealed partial class ClientSession
         }
         else
         {
-            ServerLines.UnknownTarget(_output.Replies, envelope.TargetId);
+            Refuse(envelope);
         }
+    }
+
+    /// <summary>The target is not connected (or not reading): the sender hears so at once.</summary>
+    private void Refuse(ITargetedEnvelope envelope)
+    {
+        if (envelope is AckedEnvelope acked)
+            OnReceiptFailed(acked.ReceiptId, ReceiptFailure.UnknownTarget);
+        else
+            ServerLines.UnknownTarget(_output.Replies, envelope.TargetId);
     }
 
     /// <summary>A majority told the directory what it knows of <paramref name="resolvedBlock"/>; send what waited.</summary>
@@ -97,7 +108,7 @@ public sealed partial class ClientSession
     {
         while (_held.TryPeek(out var item))
         {
-            if (item is RelayEnvelope envelope)
+            if (item is ITargetedEnvelope envelope)
             {
                 var block = _services.Blocks.BlockOf(envelope.TargetId);
                 var route = _services.Routes.RouteTo(block);
@@ -134,7 +145,12 @@ public sealed partial class ClientSession
         var wasWaiting = _barriers.IsWaiting;
         var (token, blocks) = _barriers.Start(purpose);
         foreach (var block in blocks)
-            _services.Registry.Tell(new BlockBarrier(block, token), _self);
+        {
+            if (block == FanoutActor.BarrierBlock)
+                _services.Fanout.Tell(new FanoutBarrier(token), _self);
+            else
+                _services.Registry.Tell(new BlockBarrier(block, token), _self);
+        }
         if (!wasWaiting)
             _timers.Start(SessionTimer.Barrier, _settings.BarrierTimeout);
         CompleteBarriers();
@@ -164,25 +180,31 @@ public sealed partial class ClientSession
             _timers.Start(SessionTimer.Barrier, _settings.BarrierTimeout);
     }
 
-    /// <summary>What the lines read so far relayed goes out now: one message per local target, one per remote block.</summary>
+    /// <summary>
+    /// What the lines read so far relayed goes out now: one message per local target, one per
+    /// remote block, one to the fan-out actor.
+    /// </summary>
     private void DeliverBatches()
     {
         _localLines.Deliver();
         _remoteLines.Deliver(_services.Registry, _clientId, _self);
+        PublishFanout();
     }
 
     /// <summary>
     /// Flow control towards other nodes: nothing there answers a delivered line, so every window of
     /// lines is followed by a barrier, and reading waits while the previous window's is unanswered.
     /// A sender can therefore have at most two windows of lines (and of their replies) in flight at
-    /// other nodes, however fast it writes; a dead node's barrier times out like any other.
+    /// other nodes, however fast it writes (and two windows of broadcasts and room messages in the
+    /// fan-out actors); a dead node's barrier times out like any other.
     /// </summary>
     /// <returns>True when reading may go on.</returns>
     private bool ConfirmRemoteLines()
     {
-        if (_remoteLinesUnconfirmed >= _settings.RemoteWindowLines && _held.Count == 0)
+        if ((_remoteLinesUnconfirmed >= _settings.RemoteWindowLines || _fanoutUnconfirmed >= _settings.FanoutWindowMessages) && _held.Count == 0)
         {
             _remoteLinesUnconfirmed = 0;
+            _fanoutUnconfirmed = 0;
             SendBarrier(BarrierPurpose.Flow);
         }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using Relay.Actors.Fanout;
 using Relay.Actors.Ids;
 using Relay.Actors.Registry;
 using Relay.Protocol;
@@ -119,6 +120,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     public void OnWriteCompleted()
     {
         _output.WriteCompleted();
+        SendOwedReceipts();
         Settle();
     }
 
@@ -144,6 +146,18 @@ public sealed partial class ClientSession : ILineSink, IDisposable
                 break;
             case RelayEnvelope envelope:
                 OnEnvelope(envelope);
+                break;
+            case FanoutLines lines:
+                OnFanoutLines(lines);
+                break;
+            case AckedEnvelope acked:
+                OnAckedEnvelope(acked);
+                break;
+            case ReceiptDelivered delivered:
+                OnReceiptDelivered(delivered.ReceiptId);
+                break;
+            case ReceiptFailed failed:
+                OnReceiptFailed(failed.ReceiptId, failed.Cause);
                 break;
             case UnknownTarget unknown:
                 if (IsAnswering)
@@ -198,14 +212,44 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             case CommandKind.To:
                 Relay(command.TargetId, command.Payload);
                 break;
+            case CommandKind.ToAck:
+                RelayWithReceipt(command.Name, command.TargetId, command.Payload);
+                break;
+            case CommandKind.All:
+                Publish(default, command.Payload);
+                break;
+            case CommandKind.Room:
+                Publish(command.Name, command.Payload);
+                break;
+            case CommandKind.Join:
+                JoinRoom(command.Name);
+                break;
+            case CommandKind.Leave:
+                LeaveRoom(command.Name);
+                break;
+            case CommandKind.Rooms:
+                ListRooms(command.Name);
+                break;
+            case CommandKind.Members:
+                ListMembers(command.Name, command.Number);
+                break;
+            case CommandKind.Who:
+                ListOnline(command.Number);
+                break;
+            case CommandKind.Watch:
+                Watch(command.Number == 1);
+                break;
             case CommandKind.Ping:
                 StartBarrier(BarrierPurpose.Ping);
                 break;
             case CommandKind.Quit:
                 BeginDraining();
                 break;
+            case CommandKind.Invalid when command.Refused == CommandKind.ToAck && !command.Name.IsEmpty:
+                RefuseReceipt(command.Name, command.Error);
+                break;
             case CommandKind.Invalid:
-                ServerLines.Error(_output.Replies, command.Error);
+                ServerLines.Invalid(_output.Replies, command.Error, command.Refused);
                 break;
             case CommandKind.Empty:
                 break;
@@ -244,7 +288,8 @@ public sealed partial class ClientSession : ILineSink, IDisposable
 
         if (_state == SessionState.Closing)
         {
-            if (_output.IsEmpty)
+            // A client that quit still gets the receipts it awaits (or their timeout).
+            if (_output.IsEmpty && _receipts.Count == 0)
             {
                 Shutdown();
                 _transport.Close();
@@ -254,7 +299,8 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         }
 
         if (_state == SessionState.Relaying && !_inputRequested && _held.Count == 0
-            && _output.QueuedBytes <= _settings.PauseReadingAboveBytes && othersKeepUp)
+            && _output.QueuedBytes <= _settings.PauseReadingAboveBytes && othersKeepUp
+            && _receipts.Count < _settings.MaxPendingReceipts)
         {
             _inputRequested = true;
             _transport.RequestInput();
@@ -281,6 +327,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             return;
         _timers.Cancel(SessionTimer.Register);
         _services.Local.Add(_clientId, _output.Inbox);
+        GoOnline();
         ServerLines.YourId(_output.Replies, _clientId);
         _state = SessionState.Relaying;
     }
@@ -324,6 +371,9 @@ public sealed partial class ClientSession : ILineSink, IDisposable
                     _framer.CompletePartialLine(this);
                 }
 
+                break;
+            case SessionTimer.Receipts:
+                ExpireReceipts();
                 break;
             case SessionTimer.Barrier:
                 _log.Debug("Client {0}: a barrier was not echoed in time; answering without it", _clientId);

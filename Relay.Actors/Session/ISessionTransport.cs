@@ -48,6 +48,9 @@ public enum SessionTimer
 
     /// <summary>The oldest barrier waited <see cref="ConnectionSettings.BarrierTimeout"/>.</summary>
     Barrier,
+
+    /// <summary>The oldest awaited receipt may have waited <see cref="ConnectionSettings.ReceiptTimeout"/>.</summary>
+    Receipts,
 }
 
 /// <summary>A session timer fired.</summary>

@@ -25,8 +25,15 @@ internal sealed class OutboundBuffer : IBufferWriter<byte>, IDisposable
     /// <summary>True when nothing is pending or in flight.</summary>
     public bool IsEmpty => _pendingLength == 0 && _inFlight is null;
 
+    /// <summary>Every byte ever appended: with the bytes the socket took, it tells when a given line went out.</summary>
+    public long TotalAppended { get; private set; }
+
     /// <inheritdoc />
-    public void Advance(int count) => _pendingLength += count;
+    public void Advance(int count)
+    {
+        _pendingLength += count;
+        TotalAppended += count;
+    }
 
     /// <inheritdoc />
     public Memory<byte> GetMemory(int sizeHint = 0) => Ensure(sizeHint).AsMemory(_pendingLength);

@@ -39,8 +39,19 @@ internal sealed class SessionOutput : IDisposable
     /// <summary>The next write for the transport, or null while one is in flight or nothing is pending.</summary>
     public ByteString? TakeNextWrite() => _buffer.TakeNextWrite();
 
+    /// <summary>Bytes appended so far, replies and deliveries: the position just after the last line queued.</summary>
+    public long TotalAppended => _buffer.TotalAppended;
+
+    /// <summary>Bytes the transport has taken so far: every line that ends at or before this position is out.</summary>
+    public long TotalTaken { get; private set; }
+
     /// <summary>The transport took the write in flight.</summary>
-    public void WriteCompleted() => Inbox.Release(_buffer.WriteCompleted());
+    public void WriteCompleted()
+    {
+        var written = _buffer.WriteCompleted();
+        TotalTaken += written;
+        Inbox.Release(written);
+    }
 
     public void Dispose() => _buffer.Dispose();
 

@@ -79,7 +79,7 @@ public sealed class HostileClientTests
         await AssertPingsAnsweredAsync(bystander, 20);
 
         // Paused, not dropped: once it reads, its replies flow and the node reads on.
-        Assert.Equal("ERROR:UNKNOWN_COMMAND:expected TO:<id>:<message>, PING or QUIT", await flooder.ReadLineAsync());
+        Assert.Equal("ERROR:UNKNOWN_COMMAND:expected TO, TOACK, ALL, JOIN, LEAVE, ROOM, ROOMS, MEMBERS, WHO, WATCH, PING or QUIT (see docs/protocol.md)", await flooder.ReadLineAsync());
     }
 
     [Fact]

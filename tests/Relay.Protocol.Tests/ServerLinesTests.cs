@@ -35,15 +35,15 @@ public sealed class ServerLinesTests
     {
         ServerLines.UnknownTarget(_output, 7);
         ServerLines.TooLong(_output, 65536);
-        ServerLines.Error(_output, ErrorCode.BadFormat);
-        ServerLines.Error(_output, ErrorCode.UnknownCommand);
-        ServerLines.Error(_output, ErrorCode.BadEncoding);
+        ServerLines.Invalid(_output, ErrorCode.BadFormat, CommandKind.To);
+        ServerLines.Invalid(_output, ErrorCode.UnknownCommand, CommandKind.Invalid);
+        ServerLines.Invalid(_output, ErrorCode.BadEncoding, CommandKind.To);
 
         Assert.Equal(
             "ERROR:UNKNOWN_TARGET:no client 7\n" +
             "ERROR:TOO_LONG:line longer than 65536 bytes discarded\n" +
             "ERROR:BAD_FORMAT:expected TO:<id>:<message> with a positive numeric id\n" +
-            "ERROR:UNKNOWN_COMMAND:expected TO:<id>:<message>, PING or QUIT\n" +
+            "ERROR:UNKNOWN_COMMAND:expected TO, TOACK, ALL, JOIN, LEAVE, ROOM, ROOMS, MEMBERS, WHO, WATCH, PING or QUIT (see docs/protocol.md)\n" +
             "ERROR:BAD_ENCODING:message is not valid UTF-8\n",
             Written);
     }

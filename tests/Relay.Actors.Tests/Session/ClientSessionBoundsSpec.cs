@@ -139,7 +139,7 @@ public sealed class ClientSessionBoundsSpec : TestKit
         Assert.True(client.WriteInFlight);
         client.Input("PING\nPING\n");
 
-        Assert.Equal("ERROR:UNKNOWN_COMMAND:expected TO:<id>:<message>, PING or QUIT\nPONG\nPONG\n", client.TakeOutput());
+        Assert.Equal("ERROR:UNKNOWN_COMMAND:expected TO, TOACK, ALL, JOIN, LEAVE, ROOM, ROOMS, MEMBERS, WHO, WATCH, PING or QUIT (see docs/protocol.md)\nPONG\nPONG\n", client.TakeOutput());
     }
 
     [Fact]

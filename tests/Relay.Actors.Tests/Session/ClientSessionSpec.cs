@@ -50,7 +50,7 @@ public sealed class ClientSessionSpec : TestKit
 
     public static TheoryData<byte[], string> ReplyCases() => new()
     {
-        { "bad\n"u8.ToArray(), "ERROR:UNKNOWN_COMMAND:expected TO:<id>:<message>, PING or QUIT\n" },
+        { "bad\n"u8.ToArray(), "ERROR:UNKNOWN_COMMAND:expected TO, TOACK, ALL, JOIN, LEAVE, ROOM, ROOMS, MEMBERS, WHO, WATCH, PING or QUIT (see docs/protocol.md)\n" },
         { "TO:0:x\n"u8.ToArray(), "ERROR:BAD_FORMAT:expected TO:<id>:<message> with a positive numeric id\n" },
         { "TO:abc\n"u8.ToArray(), "ERROR:BAD_FORMAT:expected TO:<id>:<message> with a positive numeric id\n" },
         { [.. "TO:1:"u8, 0xFF, (byte)'\n'], "ERROR:BAD_ENCODING:message is not valid UTF-8\n" },

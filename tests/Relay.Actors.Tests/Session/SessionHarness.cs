@@ -5,6 +5,7 @@ using Akka.Event;
 using Akka.IO;
 using Akka.TestKit;
 using Relay.Actors.Ids;
+using Relay.Actors.Presence;
 using Relay.Actors.Registry;
 using Relay.Actors.Session;
 
@@ -24,16 +25,19 @@ internal sealed class SessionHarness : ISessionTransport, ISessionTimers
     private readonly Dictionary<SessionTimer, TimeSpan> _timers = new();
     private ByteString? _inFlight;
 
-    public SessionHarness(TestKitBase kit, string? hocon = null, LocalClients? local = null, RoutingTable? routes = null)
+    public SessionHarness(
+        TestKitBase kit, string? hocon = null, LocalClients? local = null, RoutingTable? routes = null, ClusterPresence? presence = null)
     {
         IdPool = kit.CreateTestProbe();
         Registry = kit.CreateTestProbe();
         LeaseDirectory = kit.CreateTestProbe();
         Connection = kit.CreateTestProbe();
+        Fanout = kit.CreateTestProbe();
+        Presence = presence ?? new ClusterPresence(new NodePresence());
         Local = local ?? new LocalClients();
         Routes = routes ?? new RoutingTable(ThisNode);
         Settings = ConnectionSettings.Create(RelayNode.LoadConfig(overrides: hocon));
-        var services = new NodeServices(IdPool.Ref, Registry.Ref, LeaseDirectory.Ref, Routes, new IdBlocks(100), Local);
+        var services = new NodeServices(IdPool.Ref, Registry.Ref, LeaseDirectory.Ref, Routes, new IdBlocks(100), Local, Fanout.Ref, Presence);
         Session = new ClientSession(Connection.Ref, "test peer", services, Settings, this, this, NoLogger.Instance);
     }
 
@@ -42,6 +46,11 @@ internal sealed class SessionHarness : ISessionTransport, ISessionTimers
     public TestProbe Registry { get; }
 
     public TestProbe LeaseDirectory { get; }
+
+    /// <summary>Stands for the node's fan-out actor.</summary>
+    public TestProbe Fanout { get; }
+
+    public ClusterPresence Presence { get; }
 
     /// <summary>Stands for the transport actor: what the node sends this client arrives here.</summary>
     public TestProbe Connection { get; }

@@ -62,7 +62,7 @@ public sealed class RelayOverTcpTests : IAsyncLifetime
             [
                 "ERROR:BAD_ENCODING:message is not valid UTF-8",
                 "ERROR:BAD_FORMAT:expected TO:<id>:<message> with a positive numeric id",
-                "ERROR:UNKNOWN_COMMAND:expected TO:<id>:<message>, PING or QUIT",
+                "ERROR:UNKNOWN_COMMAND:expected TO, TOACK, ALL, JOIN, LEAVE, ROOM, ROOMS, MEMBERS, WHO, WATCH, PING or QUIT (see docs/protocol.md)",
                 "ERROR:UNKNOWN_TARGET:no client 7",
             ],
             replies.Order());
