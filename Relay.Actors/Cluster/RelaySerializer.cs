@@ -98,11 +98,11 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
             case PeerBarrierEcho echo:
                 return Longs(echo.Id);
             case PresenceDelta delta:
-                return ChangesBytes(delta.FirstNumber, 0, delta.Changes);
-            case PresenceSyncRequest:
-                return [];
+                return ChangesBytes(delta.Changes, delta.FirstNumber, 0);
+            case PresenceSyncRequest request:
+                return Longs(request.Token);
             case PresenceSnapshot snapshot:
-                return ChangesBytes(snapshot.NextNumber, snapshot.Last ? 1 : 0, snapshot.Changes);
+                return SnapshotBytes(snapshot);
             default:
                 throw new ArgumentException($"RelaySerializer cannot serialize {obj.GetType()}", nameof(obj));
         }
@@ -125,9 +125,9 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
         FanoutBatchManifest => new FanoutBatch(Long(bytes, 0), bytes.AsSpan(16).ToArray()),
         PeerBarrierManifest => new PeerBarrier(Long(bytes, 0)),
         PeerBarrierEchoManifest => new PeerBarrierEcho(Long(bytes, 0)),
-        PresenceDeltaManifest => new PresenceDelta(Long(bytes, 0), ChangesFrom(bytes)),
-        PresenceSyncRequestManifest => PresenceSyncRequest.Instance,
-        PresenceSnapshotManifest => new PresenceSnapshot(Long(bytes, 0), Long(bytes, 1) == 1, ChangesFrom(bytes)),
+        PresenceDeltaManifest => new PresenceDelta(Long(bytes, 0), ChangesFrom(bytes, 16)),
+        PresenceSyncRequestManifest => new PresenceSyncRequest(Long(bytes, 0)),
+        PresenceSnapshotManifest => SnapshotFrom(bytes),
         _ => throw new ArgumentException($"Unknown manifest '{manifest}': is this node older than the sender?"),
     };
 
@@ -152,14 +152,20 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
         return new AckedEnvelope(Long(bytes, 0), Long(bytes, 1), Long(bytes, 2), replyTo, bytes.AsSpan(28 + pathLength).ToArray());
     }
 
-    // Two longs, then per change: kind (1 byte), client id (8), room length (1), room (ASCII).
-    private static byte[] ChangesBytes(long first, long second, PresenceChange[] changes)
+    // Token, part, last (0/1), next number as longs, then the changes.
+    private static byte[] SnapshotBytes(PresenceSnapshot snapshot)
+        => ChangesBytes(snapshot.Changes, snapshot.Token, snapshot.Part, snapshot.Last ? 1 : 0, snapshot.NextNumber);
+
+    private static PresenceSnapshot SnapshotFrom(byte[] bytes) =>
+        new(Long(bytes, 0), (int)Long(bytes, 1), Long(bytes, 2) == 1, Long(bytes, 3), ChangesFrom(bytes, 32));
+
+    // Some longs, then per change: kind (1 byte), client id (8), room length (1), room (ASCII).
+    private static byte[] ChangesBytes(PresenceChange[] changes, params long[] header)
     {
-        var size = 16 + changes.Sum(change => 10 + change.Room.Length);
-        var bytes = new byte[size];
-        BinaryPrimitives.WriteInt64LittleEndian(bytes, first);
-        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), second);
-        var offset = 16;
+        var offset = header.Length * 8;
+        var bytes = new byte[offset + changes.Sum(change => 10 + change.Room.Length)];
+        for (var i = 0; i < header.Length; i++)
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * 8), header[i]);
         foreach (var change in changes)
         {
             bytes[offset] = (byte)change.Kind;
@@ -171,10 +177,9 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
         return bytes;
     }
 
-    private static PresenceChange[] ChangesFrom(byte[] bytes)
+    private static PresenceChange[] ChangesFrom(byte[] bytes, int offset)
     {
         var changes = new List<PresenceChange>();
-        var offset = 16;
         while (offset < bytes.Length)
         {
             var roomLength = bytes[offset + 9];

@@ -16,16 +16,16 @@ public sealed record FlushPresence
 /// </summary>
 public sealed record PresenceDelta(long FirstNumber, PresenceChange[] Changes) : IRelayClusterMessage;
 
-/// <summary>Asks a node's replicator for a snapshot of its presence (its replica here is missing or has a gap).</summary>
-public sealed record PresenceSyncRequest : IRelayClusterMessage
-{
-    /// <summary>The one instance.</summary>
-    public static readonly PresenceSyncRequest Instance = new();
-}
+/// <summary>
+/// Asks a node's replicator for a snapshot of its presence (the replica here is missing or has a
+/// gap); the snapshot's parts carry <paramref name="Token"/>, so parts of an older request are ignored.
+/// </summary>
+public sealed record PresenceSyncRequest(long Token) : IRelayClusterMessage;
 
 /// <summary>
 /// One part of a snapshot of the sending node's presence, as the changes that build it from
-/// nothing. Parts are sized to stay far below the remote frame limit; the replica is replaced
-/// when the <paramref name="Last"/> part arrives, and then expects change <paramref name="NextNumber"/>.
+/// nothing. Parts are sized to stay far below the remote frame limit and numbered from 0; the
+/// replica is replaced when the <paramref name="Last"/> part arrives, and then expects change
+/// <paramref name="NextNumber"/>.
 /// </summary>
-public sealed record PresenceSnapshot(long NextNumber, bool Last, PresenceChange[] Changes) : IRelayClusterMessage;
+public sealed record PresenceSnapshot(long Token, int Part, bool Last, long NextNumber, PresenceChange[] Changes) : IRelayClusterMessage;

@@ -20,7 +20,7 @@ namespace Relay.Actors.Presence;
 /// removed drops out of the replicas at once: its clients count as gone (watchers get LEFT) and
 /// its room memberships with them; if it comes back, a snapshot brings them back.
 /// </remarks>
-internal sealed class PresenceReplicator : ReceiveActor
+internal sealed class PresenceReplicator : ReceiveActor, IWithTimers
 {
     /// <summary>The actor's name under /user on every node.</summary>
     public const string Name = "presence";
@@ -28,9 +28,14 @@ internal sealed class PresenceReplicator : ReceiveActor
     // A snapshot part of this many changes stays far below the remote frame limit (a change is at most 74 bytes).
     private const int SnapshotPartChanges = 2048;
 
+    // A snapshot request can be lost (the peer's replicator is not started yet, or the address is
+    // gated after a failed connect): ask again while a replica is still waiting for one.
+    private static readonly TimeSpan SyncRetryInterval = TimeSpan.FromSeconds(1);
+
     private readonly ClusterPresence _cluster;
     private readonly PeerNodes _peerNodes;
     private readonly Dictionary<Address, Replica> _replicas = new();
+    private long _lastSyncToken;
 
     public PresenceReplicator(ClusterPresence cluster, Address self)
     {
@@ -39,10 +44,18 @@ internal sealed class PresenceReplicator : ReceiveActor
         Receive<FlushPresence>(_ => Flush());
         Receive<PresenceDelta>(HandleDelta);
         Receive<PresenceSnapshot>(HandleSnapshot);
-        Receive<PresenceSyncRequest>(_ => SendSnapshot(Sender));
+        Receive<PresenceSyncRequest>(request => SendSnapshot(Sender, request.Token));
+        Receive<RetrySync>(_ =>
+        {
+            foreach (var replica in _replicas.Values.Where(replica => replica.Syncing && replica.SyncProgress.Elapsed > SyncRetryInterval))
+                RequestSnapshot(replica);
+        });
         Receive<ClusterEvent.IMemberEvent>(e => OnPeerChange(_peerNodes.Apply(e)));
         Receive<ClusterEvent.IReachabilityEvent>(e => OnPeerChange(_peerNodes.Apply(e)));
     }
+
+    /// <summary>Set by Akka before PreStart.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(ClusterPresence cluster, Address self) => Akka.Actor.Props.Create(() => new PresenceReplicator(cluster, self));
 
@@ -52,6 +65,7 @@ internal sealed class PresenceReplicator : ReceiveActor
         Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, PeerNodes.Events);
         // Changes made before the replicator was attached wait for a flush.
         Self.Tell(FlushPresence.Instance);
+        Timers.StartPeriodicTimer(nameof(RetrySync), RetrySync.Instance, SyncRetryInterval);
     }
 
     protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
@@ -91,9 +105,12 @@ internal sealed class PresenceReplicator : ReceiveActor
 
     private void HandleSnapshot(PresenceSnapshot part)
     {
-        if (!_replicas.TryGetValue(Sender.Path.Address, out var replica) || !replica.Syncing)
+        if (!_replicas.TryGetValue(Sender.Path.Address, out var replica) || !replica.Syncing
+            || part.Token != replica.SyncToken || part.Part != replica.NextPart)
             return;
 
+        replica.NextPart++;
+        replica.SyncProgress.Restart();
         foreach (var change in part.Changes)
             replica.Building = replica.Building.Apply(change);
         if (!part.Last)
@@ -108,14 +125,14 @@ internal sealed class PresenceReplicator : ReceiveActor
         TellWatchers(Diff(before, replica.View.Online));
     }
 
-    private void SendSnapshot(IActorRef requester)
+    private void SendSnapshot(IActorRef requester, long token)
     {
         var (view, next) = _cluster.Local.Snapshot();
         var changes = view.AsChanges().Chunk(SnapshotPartChanges).ToList();
         if (changes.Count == 0)
             changes.Add([]);
         for (var i = 0; i < changes.Count; i++)
-            requester.Tell(new PresenceSnapshot(next, i == changes.Count - 1, changes[i]), Self);
+            requester.Tell(new PresenceSnapshot(token, i, i == changes.Count - 1, next, changes[i]), Self);
     }
 
     private void OnPeerChange((Address Peer, bool Reachable)? change)
@@ -139,8 +156,11 @@ internal sealed class PresenceReplicator : ReceiveActor
     private void RequestSnapshot(Replica replica)
     {
         replica.Syncing = true;
+        replica.SyncToken = ++_lastSyncToken;
+        replica.NextPart = 0;
+        replica.SyncProgress.Restart();
         replica.Building = PresenceView.Empty;
-        replica.Replicator.Tell(PresenceSyncRequest.Instance, Self);
+        replica.Replicator.Tell(new PresenceSyncRequest(replica.SyncToken), Self);
     }
 
     private void Publish() => _cluster.SetPeers(_replicas.ToImmutableDictionary(pair => pair.Key, pair => pair.Value.View));
@@ -177,6 +197,11 @@ internal sealed class PresenceReplicator : ReceiveActor
             shared.SendTo(watcher);
     }
 
+    private sealed record RetrySync
+    {
+        public static readonly RetrySync Instance = new();
+    }
+
     private sealed class Replica(IActorRef replicator)
     {
         public IActorRef Replicator { get; } = replicator;
@@ -188,5 +213,12 @@ internal sealed class PresenceReplicator : ReceiveActor
         public long NextNumber { get; set; } = 1;
 
         public bool Syncing { get; set; }
+
+        public long SyncToken { get; set; }
+
+        public int NextPart { get; set; }
+
+        /// <summary>Time since the sync was asked for or last made progress.</summary>
+        public System.Diagnostics.Stopwatch SyncProgress { get; } = new();
     }
 }

@@ -12,7 +12,7 @@ internal sealed class BlockMessageExtractor(IdBlocks blocks) : IMessageExtractor
 {
     public string? EntityId(object message) => message switch
     {
-        RelayEnvelope envelope => Key(blocks.BlockOf(envelope.TargetId)),
+        ITargetedEnvelope envelope => Key(blocks.BlockOf(envelope.TargetId)),
         RegisterClient register => Key(blocks.BlockOf(register.ClientId)),
         BlockBarrier barrier => Key(barrier.Block),
         RelayBatch batch => Key(batch.Block),
