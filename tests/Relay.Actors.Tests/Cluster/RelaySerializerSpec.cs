@@ -1,18 +1,20 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Relay.Actors.Cluster;
+using Relay.Actors.Fanout;
 using Relay.Actors.Ids;
+using Relay.Actors.Presence;
 using Relay.Actors.Registry;
+using Relay.Actors.Session;
+using Relay.Protocol;
 
 namespace Relay.Actors.Tests.Cluster;
 
 public sealed class RelaySerializerSpec() : TestKit(RelayNode.LoadConfig(overrides: "akka.remote.dot-netty.tcp.port = 0"))
 {
-    [Fact]
-    public void Round_trips_every_message_that_crosses_nodes()
-    {
-        var messages = new object[]
-        {
+    /// <summary>One sample of every message that crosses nodes; a spec below checks by reflection that none is missing.</summary>
+    private object[] Samples() =>
+        [
             new RelayEnvelope(3, 701, "안녕: bytes as they came"u8.ToArray()),
             new RelayEnvelope(1, 2, []),
             new UnknownTarget(long.MaxValue),
@@ -22,9 +24,31 @@ public sealed class RelaySerializerSpec() : TestKit(RelayNode.LoadConfig(overrid
             new LeaseBlock(TestActor),
             new BlockLeased(12),
             new RelayBatch(3, 42, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]),
-        };
+            new AckedEnvelope(3, 701, 99, TestActor, "안녕: acked"u8.ToArray()),
+            new ReceiptDelivered(99),
+            new ReceiptFailed(99, ReceiptFailure.Disconnected),
+            new FanoutBatch(7, [0, 2, 0, 0, 0, (byte)'h', (byte)'i']),
+            new PeerBarrier(5),
+            new PeerBarrierEcho(5),
+            new PresenceDelta(12, [new(PresenceChangeKind.Online, 3), new(PresenceChangeKind.Join, 3, "dev.team-1"), new(PresenceChangeKind.Offline, 4)]),
+            new PresenceSyncRequest(8),
+            new PresenceSnapshot(8, 2, true, 40, [new(PresenceChangeKind.Online, 301), new(PresenceChangeKind.Join, 301, new string('r', 64))]),
+        ];
 
-        foreach (var message in messages)
+    [Fact]
+    public void Has_a_sample_of_every_message_that_crosses_nodes()
+    {
+        var sampled = Samples().Select(sample => sample.GetType()).ToHashSet();
+        var crossing = typeof(IRelayClusterMessage).Assembly.GetTypes()
+            .Where(type => typeof(IRelayClusterMessage).IsAssignableFrom(type) && type is { IsInterface: false, IsAbstract: false });
+
+        Assert.Empty(crossing.Where(type => !sampled.Contains(type)).Select(type => type.Name));
+    }
+
+    [Fact]
+    public void Round_trips_every_message_that_crosses_nodes()
+    {
+        foreach (var message in Samples())
         {
             var serializer = Sys.Serialization.FindSerializerFor(message);
             Assert.IsType<RelaySerializer>(serializer);
@@ -43,6 +67,30 @@ public sealed class RelaySerializerSpec() : TestKit(RelayNode.LoadConfig(overrid
                 var envelopeCopy = Assert.IsType<RelayEnvelope>(copy);
                 Assert.Equal((envelope.SenderId, envelope.TargetId), (envelopeCopy.SenderId, envelopeCopy.TargetId));
                 Assert.Equal(envelope.Payload, envelopeCopy.Payload);
+            }
+            else if (message is AckedEnvelope acked)
+            {
+                var ackedCopy = Assert.IsType<AckedEnvelope>(copy);
+                Assert.Equal((acked.SenderId, acked.TargetId, acked.ReceiptId, acked.ReplyTo), (ackedCopy.SenderId, ackedCopy.TargetId, ackedCopy.ReceiptId, ackedCopy.ReplyTo));
+                Assert.Equal(acked.Payload, ackedCopy.Payload);
+            }
+            else if (message is FanoutBatch fanout)
+            {
+                var fanoutCopy = Assert.IsType<FanoutBatch>(copy);
+                Assert.Equal(fanout.SenderId, fanoutCopy.SenderId);
+                Assert.Equal(fanout.Entries, fanoutCopy.Entries);
+            }
+            else if (message is PresenceDelta delta)
+            {
+                var deltaCopy = Assert.IsType<PresenceDelta>(copy);
+                Assert.Equal(delta.FirstNumber, deltaCopy.FirstNumber);
+                Assert.Equal(delta.Changes, deltaCopy.Changes);
+            }
+            else if (message is PresenceSnapshot snapshot)
+            {
+                var snapshotCopy = Assert.IsType<PresenceSnapshot>(copy);
+                Assert.Equal((snapshot.Token, snapshot.Part, snapshot.Last, snapshot.NextNumber), (snapshotCopy.Token, snapshotCopy.Part, snapshotCopy.Last, snapshotCopy.NextNumber));
+                Assert.Equal(snapshot.Changes, snapshotCopy.Changes);
             }
             else
             {

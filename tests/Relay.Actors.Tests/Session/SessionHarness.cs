@@ -117,6 +117,14 @@ internal sealed class SessionHarness : ISessionTransport, ISessionTimers
         return text;
     }
 
+    /// <summary>Hands the session what was told to its actor so far (deliveries, receipts), as the actor would.</summary>
+    public SessionHarness ProcessMailbox()
+    {
+        while (Connection.HasMessages)
+            Session.Handle(Connection.ReceiveOne(TimeSpan.Zero)!);
+        return this;
+    }
+
     public bool IsRunning(SessionTimer timer) => _timers.ContainsKey(timer);
 
     /// <summary>Fires a running timer.</summary>
