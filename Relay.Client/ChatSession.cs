@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
 namespace Relay.Client;
 
 /// <summary>
@@ -14,7 +17,20 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
     // A node that is leaving needs a moment to leave; a crashed one is skipped at once.
     private const int FailoverRounds = 5;
 
+    // QUIT waits for the receipts still due, each for at most the server's receipt timeout (15 s).
+    private static readonly TimeSpan ReceiptsAtQuitTimeout = TimeSpan.FromSeconds(20);
+
+    // Receipt texts quote the message, cut to this many characters.
+    private const int QuotedLength = 40;
+
     private readonly TaskCompletionSource _finalPong = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Sent with /ack and not yet answered, by reference: added on the input side, removed on the receiving side.
+    private readonly ConcurrentDictionary<string, SentWithReceipt> _awaitingReceipts = new();
+    // Confirmed by the server, so they can be restored on another node after a failover. Only the
+    // receiving side changes them, and failover reads them once that side has ended.
+    private readonly SortedSet<string> _rooms = new(StringComparer.Ordinal);
+    private bool _watching;
+    private long _lastReceipt;
     private volatile bool _leaving;
     private RelayClient _client = client;
 
@@ -52,7 +68,7 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
             }
         }
 
-        await FinishAsync().ConfigureAwait(false);
+        await FinishAsync(receiving).ConfigureAwait(false);
         await _client.DisposeAsync().ConfigureAwait(false);
         return 0;
     }
@@ -76,7 +92,35 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
         }
 
         output.Print($"reconnected to {nodes.Current}, your new ID is {_client.Id}");
+        await RestoreAsync().ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>After a failover: what the lost connection owed is not coming, and its rooms and watch are set up again.</summary>
+    private async Task RestoreAsync()
+    {
+        foreach (var reference in _awaitingReceipts.Keys.Order(StringComparer.Ordinal))
+        {
+            if (_awaitingReceipts.TryRemove(reference, out var sent))
+                output.Print($"{sent.Label}: no receipt, the connection was lost; it may or may not have arrived");
+        }
+
+        var rooms = _rooms.ToList();
+        _rooms.Clear();
+        try
+        {
+            foreach (var room in rooms)
+                await _client.JoinAsync(room).ConfigureAwait(false);
+            if (_watching)
+                await _client.WatchAsync(on: true).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is System.Net.Sockets.SocketException or IOException or ObjectDisposedException)
+        {
+            // Lost again: the receiving side notices and fails over once more.
+            output.Print($"could not rejoin: {error.Message}");
+        }
+
+        _watching = false;
     }
 
     private async Task<bool> ActAsync(ChatAction action)
@@ -85,6 +129,33 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
         {
             case ChatAction.Send send:
                 await _client.SendAsync(send.Target, send.Text).ConfigureAwait(false);
+                return true;
+            case ChatAction.SendWithReceipt send:
+                await SendWithReceiptAsync(send.Target, send.Text).ConfigureAwait(false);
+                return true;
+            case ChatAction.Broadcast broadcast:
+                await _client.BroadcastAsync(broadcast.Text).ConfigureAwait(false);
+                return true;
+            case ChatAction.Join join:
+                await _client.JoinAsync(join.Room).ConfigureAwait(false);
+                return true;
+            case ChatAction.Leave leave:
+                await _client.LeaveAsync(leave.Room).ConfigureAwait(false);
+                return true;
+            case ChatAction.RoomMessage message:
+                await _client.RoomAsync(message.Room, message.Text).ConfigureAwait(false);
+                return true;
+            case ChatAction.ListRooms list:
+                await _client.RoomsAsync(list.After).ConfigureAwait(false);
+                return true;
+            case ChatAction.ListMembers list:
+                await _client.MembersAsync(list.Room, list.After).ConfigureAwait(false);
+                return true;
+            case ChatAction.Who who:
+                await _client.WhoAsync(who.After).ConfigureAwait(false);
+                return true;
+            case ChatAction.Watch watch:
+                await _client.WatchAsync(watch.On).ConfigureAwait(false);
                 return true;
             case ChatAction.Ping:
                 await _client.PingAsync().ConfigureAwait(false);
@@ -102,7 +173,25 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
         }
     }
 
-    private async Task FinishAsync()
+    /// <summary><c>/ack</c>: the message goes with a reference of this session's, and its receipt is shown with it.</summary>
+    private async Task SendWithReceiptAsync(long target, string text)
+    {
+        var number = Interlocked.Increment(ref _lastReceipt);
+        var reference = "c" + number.ToString(CultureInfo.InvariantCulture);
+        // Recorded first: the receipt may come back before the send returns.
+        _awaitingReceipts[reference] = new SentWithReceipt(number, target, text);
+        try
+        {
+            await _client.SendWithReceiptAsync(reference, target, text).ConfigureAwait(false);
+        }
+        catch
+        {
+            _awaitingReceipts.TryRemove(reference, out _);
+            throw;
+        }
+    }
+
+    private async Task FinishAsync(Task receiving)
     {
         _leaving = true;
         try
@@ -110,6 +199,8 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
             await _client.PingAsync().ConfigureAwait(false);
             await _finalPong.Task.WaitAsync(FinalPingTimeout).ConfigureAwait(false);
             await _client.QuitAsync().ConfigureAwait(false);
+            // The server closes once it has sent what is due, receipts included: show them before leaving.
+            await receiving.WaitAsync(_awaitingReceipts.IsEmpty ? FinalPingTimeout : ReceiptsAtQuitTimeout).ConfigureAwait(false);
         }
         catch (Exception error) when (error is TimeoutException or System.Net.Sockets.SocketException or IOException or ObjectDisposedException)
         {
@@ -129,7 +220,7 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
                     continue;
                 }
 
-                output.Print(EventText.Of(relayEvent));
+                output.Print(Describe(relayEvent));
             }
 
             if (!_leaving)
@@ -139,5 +230,35 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
         {
             output.Print(error.Message);
         }
+    }
+
+    /// <summary>The line shown for an event, noting what the session keeps track of on the way.</summary>
+    private string Describe(RelayEvent relayEvent)
+    {
+        switch (relayEvent)
+        {
+            case DeliveryConfirmed delivered when _awaitingReceipts.TryRemove(delivered.Reference, out var sent):
+                return $"{sent.Label}: delivered";
+            case DeliveryFailed failed when _awaitingReceipts.TryRemove(failed.Reference, out var sent):
+                return $"{sent.Label}: not delivered: {EventText.Cause(failed)}";
+            case CommandConfirmed { Command: "JOIN", Argument: var room }:
+                _rooms.Add(room);
+                break;
+            case CommandConfirmed { Command: "LEAVE", Argument: var room }:
+                _rooms.Remove(room);
+                break;
+            case CommandConfirmed { Command: "WATCH", Argument: var on }:
+                _watching = on == "ON";
+                break;
+        }
+
+        return EventText.Of(relayEvent);
+    }
+
+    /// <summary>A message sent with <c>/ack</c>, as its receipt refers to it.</summary>
+    private sealed record SentWithReceipt(long Number, long Target, string Text)
+    {
+        /// <summary>E.g. <c>#3 to 7 "hello"</c>.</summary>
+        public string Label => $"#{Number} to {Target} \"{(Text.Length <= QuotedLength ? Text : Text[..(QuotedLength - 1)] + "…")}\"";
     }
 }

@@ -4,7 +4,7 @@ using Relay.Testing;
 namespace Relay.Client.Tests;
 
 /// <summary>The console client as a user or a script runs it: a real process against a real node.</summary>
-public sealed class ConsoleClientTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public sealed partial class ConsoleClientTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 {
     private string[] Endpoint => ["--host", fixture.Host, "--port", fixture.Port.ToString(CultureInfo.InvariantCulture)];
 

@@ -4,7 +4,7 @@ using Relay.Protocol;
 
 namespace Relay.Client.Tests;
 
-public sealed class RelayClientTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public sealed partial class RelayClientTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 

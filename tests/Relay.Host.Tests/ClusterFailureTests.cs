@@ -42,6 +42,36 @@ public sealed class ClusterFailureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_killed_nodes_members_leave_their_rooms_and_presence_and_the_room_goes_on()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        var ((a, aId), (b, bId), (c, cId)) = await OneClientPerNodeAsync(cluster);
+        await using var _a = a;
+        await using var _b = b;
+        await using var _c = c;
+        foreach (var client in new[] { a, b, c })
+        {
+            await client.SendAsync("JOIN:survivors\n");
+            Assert.Equal("OK:JOIN:survivors", await client.ReadLineAsync());
+        }
+
+        await a.SendAsync("WATCH:ON\n");
+        Assert.Equal("OK:WATCH:ON", await a.ReadLineAsync());
+        await Eventually.ReplyAsync(a, "MEMBERS:survivors", "MEMBERS:survivors:", line => line.StartsWith("MEMBERS:survivors:3:", StringComparison.Ordinal));
+
+        var started = DateTime.UtcNow;
+        cluster.Nodes[2].Process.KillHard();
+
+        Assert.Equal($"LEFT:{cId}", await a.ReadLineAsync(CrashReportedWithin));
+        output.WriteLine($"watcher told of the killed node's client after {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
+        await a.SendAsync("MEMBERS:survivors\nWHO\nROOM:survivors:still talking\nPING\n");
+        Assert.Equal($"MEMBERS:survivors:2:{Math.Min(aId, bId)},{Math.Max(aId, bId)}", await a.ReadLineAsync());
+        Assert.DoesNotContain($"{cId}", (await a.ReadLineAsync()).Split(':')[2].Split(','));
+        Assert.Equal("PONG", await a.ReadLineAsync());
+        Assert.Equal($"ROOM:survivors:{aId}:still talking", await b.ReadLineAsync());
+    }
+
+    [Fact]
     public async Task A_leaving_node_tells_its_clients_to_reconnect_and_exits_zero()
     {
         await using var cluster = await TestCluster.StartAsync(3);

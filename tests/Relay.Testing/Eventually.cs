@@ -27,6 +27,31 @@ public static class Eventually
         }
     }
 
+    /// <summary>
+    /// Asks <paramref name="command"/> (e.g. <c>WHO</c>) until its answer — the next line that starts
+    /// with <paramref name="replyPrefix"/>; other lines, such as presence events, are skipped — satisfies
+    /// <paramref name="accept"/>: other nodes' presence reaches this node a message's latency later.
+    /// </summary>
+    /// <returns>The accepted answer.</returns>
+    public static async Task<string> ReplyAsync(
+        LineSocket asker, string command, string replyPrefix, Func<string, bool> accept, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            await asker.SendAsync(command + "\n");
+            var line = await asker.ReadLineAsync();
+            while (!line.StartsWith(replyPrefix, StringComparison.Ordinal))
+                line = await asker.ReadLineAsync();
+
+            if (accept(line))
+                return line;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"'{command}' still answered '{line}' after {(within ?? TimeSpan.FromSeconds(10)).TotalSeconds} s");
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>Polls <paramref name="condition"/> (e.g. a /proc reading) until it holds; fails after <paramref name="within"/>.</summary>
     public static async Task TrueAsync(string what, Func<bool> condition, TimeSpan? within = null)
     {
