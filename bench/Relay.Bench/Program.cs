@@ -24,6 +24,10 @@ var secondsOption = new Option<double>("--seconds") { Description = "How long to
 var latencyClientsOption = new Option<int>("--clients") { Description = "Clients (an even number; they pair up).", DefaultValueFactory = _ => 10 };
 var countOption = new Option<int>("--count") { Description = "Idle connections to open.", DefaultValueFactory = _ => 10_000 };
 var concurrencyOption = new Option<int>("--concurrency") { Description = "Connects in progress at once.", DefaultValueFactory = _ => 100 };
+var receiversOption = new Option<int>("--receivers") { Description = "Clients that receive (they join one room).", DefaultValueFactory = _ => 100 };
+var fanoutMessagesOption = new Option<int>("--messages") { Description = "Messages the sender sends.", DefaultValueFactory = _ => 2_000 };
+var fanoutWindowOption = new Option<int>("--window") { Description = "Messages the sender may be ahead of the slowest receiver.", DefaultValueFactory = _ => 64 };
+var broadcastOption = new Option<bool>("--broadcast") { Description = "Send ALL: broadcasts instead of room messages (use nodes with no other clients)." };
 var pidOption = new Option<int?>("--pid") { Description = "The node's process id, to read its memory from /proc (single node)." };
 
 var throughput = new Command("throughput", "Clients in fixed pairs send M messages each, at most W in flight: delivered msgs/s.")
@@ -47,9 +51,17 @@ var conns = new Command("conns", "K idle clients: connects/s and the node's memo
 conns.SetAction(parse => Run(parse, options => new ConnectionsWorkload(options,
     parse.GetValue(countOption), parse.GetValue(concurrencyOption), parse.GetValue(pidOption)).RunAsync()));
 
+var fanout = new Command("fanout", "One sender to a room of K receivers (or broadcast): deliveries/s, latency, order.")
+{
+    receiversOption, fanoutMessagesOption, payloadOption, fanoutWindowOption, broadcastOption,
+};
+fanout.SetAction(parse => Run(parse, options => new FanoutWorkload(options,
+    parse.GetValue(receiversOption), parse.GetValue(fanoutMessagesOption), parse.GetValue(payloadOption),
+    parse.GetValue(fanoutWindowOption), parse.GetValue(broadcastOption)).RunAsync()));
+
 var root = new RootCommand("RelayChat load generator. Every run is bounded in count and time and talks only to the given loopback nodes.")
 {
-    nodesOption, jsonOption, limitOption, throughput, latency, conns,
+    nodesOption, jsonOption, limitOption, throughput, latency, conns, fanout,
 };
 return await root.Parse(args).InvokeAsync();
 

@@ -39,6 +39,21 @@ public sealed class WorkloadSmokeTests : IAsyncLifetime
         Assert.True((double)result["p99 us"]! >= (double)result["p50 us"]!);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Fanout_delivers_every_message_to_every_receiver_in_order(bool broadcast)
+    {
+        var result = await new FanoutWorkload(Options, receivers: 5, messages: 300, payloadBytes: 64, window: 32, broadcast).RunAsync();
+
+        Assert.True(result.Completed);
+        Assert.Equal(1500L, result["delivered"]);
+        Assert.Equal(0L, result["lost"]);
+        Assert.Equal(0L, result["out of order"]);
+        Assert.Equal(0L, result["errors"]);
+        Assert.True((double)result["p99 us"]! >= (double)result["p50 us"]!);
+    }
+
     [Fact]
     public async Task Connections_reports_rate_and_memory_per_connection()
     {

@@ -110,7 +110,7 @@ public sealed class SlashCommandTests
     {
         var action = Assert.IsType<ChatAction.Continue>(_input.Interpret(line));
         Assert.Equal(problem, action.Problem);
-        Assert.DoesNotContain('\n', action.Problem);
+        Assert.DoesNotContain('\n', action.Problem!);
         Assert.Equal("target ID (exit to quit): ", _input.Prompt);
     }
 

@@ -24,7 +24,16 @@ public sealed class EventTextTests
         (new UnknownLine("HELLO"), "server: HELLO"),
     ];
 
-    public static TheoryData<RelayEvent, string> Shown => new(Samples.Select(sample => (sample.Event, sample.Text)));
+    public static TheoryData<RelayEvent, string> Shown
+    {
+        get
+        {
+            var data = new TheoryData<RelayEvent, string>();
+            foreach (var (relayEvent, text) in Samples)
+                data.Add(relayEvent, text);
+            return data;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Shown))]
