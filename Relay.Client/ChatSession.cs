@@ -31,6 +31,8 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
     private readonly SortedSet<string> _rooms = new(StringComparer.Ordinal);
     private bool _watching;
     private long _lastReceipt;
+    // PINGs the user sent whose PONG has not come: PONGs come in order, so the final PING's is the one after them.
+    private int _userPings;
     private volatile bool _leaving;
     private RelayClient _client = client;
 
@@ -105,6 +107,8 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
                 output.Print($"{sent.Label}: no receipt, the connection was lost; it may or may not have arrived");
         }
 
+        // The lost connection's PONGs are not coming either.
+        Interlocked.Exchange(ref _userPings, 0);
         var rooms = _rooms.ToList();
         _rooms.Clear();
         try
@@ -158,6 +162,7 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
                 await _client.WatchAsync(watch.On).ConfigureAwait(false);
                 return true;
             case ChatAction.Ping:
+                Interlocked.Increment(ref _userPings);
                 await _client.PingAsync().ConfigureAwait(false);
                 return true;
             case ChatAction.Help:
@@ -214,7 +219,7 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
         {
             await foreach (var relayEvent in connection.ReadAllAsync().ConfigureAwait(false))
             {
-                if (relayEvent is PongReceived && _leaving)
+                if (relayEvent is PongReceived && !TryCountUserPong() && _leaving)
                 {
                     _finalPong.TrySetResult();
                     continue;
@@ -230,6 +235,21 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
         {
             output.Print(error.Message);
         }
+    }
+
+    /// <summary>True when a PONG answers one of the user's PINGs (and is shown), not the final one.</summary>
+    private bool TryCountUserPong()
+    {
+        var pending = Volatile.Read(ref _userPings);
+        while (pending > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _userPings, pending - 1, pending);
+            if (seen == pending)
+                return true;
+            pending = seen;
+        }
+
+        return false;
     }
 
     /// <summary>The line shown for an event, noting what the session keeps track of on the way.</summary>
