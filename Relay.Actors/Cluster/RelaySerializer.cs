@@ -37,6 +37,7 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
     private const string PresenceDeltaManifest = "V";
     private const string PresenceSyncRequestManifest = "S";
     private const string PresenceSnapshotManifest = "N";
+    private const string FanoutHelloManifest = "H";
 
     /// <summary>Unique among the node's serializers; Akka reserves 0–100.</summary>
     public override int Identifier => 7301;
@@ -61,6 +62,7 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
         PresenceDelta => PresenceDeltaManifest,
         PresenceSyncRequest => PresenceSyncRequestManifest,
         PresenceSnapshot => PresenceSnapshotManifest,
+        FanoutHello => FanoutHelloManifest,
         _ => throw new ArgumentException($"RelaySerializer cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -103,6 +105,8 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
                 return Longs(request.Token);
             case PresenceSnapshot snapshot:
                 return SnapshotBytes(snapshot);
+            case FanoutHello hello:
+                return [hello.AnswerMe ? (byte)1 : (byte)0];
             default:
                 throw new ArgumentException($"RelaySerializer cannot serialize {obj.GetType()}", nameof(obj));
         }
@@ -128,6 +132,7 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
         PresenceDeltaManifest => new PresenceDelta(Long(bytes, 0), ChangesFrom(bytes, 16)),
         PresenceSyncRequestManifest => new PresenceSyncRequest(Long(bytes, 0)),
         PresenceSnapshotManifest => SnapshotFrom(bytes),
+        FanoutHelloManifest => new FanoutHello(bytes[0] == 1),
         _ => throw new ArgumentException($"Unknown manifest '{manifest}': is this node older than the sender?"),
     };
 

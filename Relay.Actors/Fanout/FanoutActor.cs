@@ -29,12 +29,14 @@ internal sealed class FanoutActor : ReceiveActor, IWithTimers
     /// <summary>The pseudo id block under which a session's barrier queue tracks fan-out.</summary>
     public const long BarrierBlock = -1;
 
-    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
+    // Also how soon a lost hello is repeated.
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
     private readonly LocalClients _clients;
     private readonly NodePresence _presence;
     private readonly TimeSpan _barrierTimeout;
     private readonly PeerNodes _peerNodes;
+    // Reachable peers whose fan-out actor has said hello; batches and barriers go to these.
     private readonly Dictionary<Address, IActorRef> _peers = new();
     private readonly Dictionary<long, PendingBarrier> _barriers = new();
     private readonly ArrayBufferWriter<byte> _lines = new();
@@ -56,7 +58,12 @@ internal sealed class FanoutActor : ReceiveActor, IWithTimers
         Receive<FanoutBarrier>(StartBarrier);
         Receive<PeerBarrier>(barrier => Sender.Tell(new PeerBarrierEcho(barrier.Id), Self));
         Receive<PeerBarrierEcho>(echo => Echoed(echo.Id, Sender.Path.Address));
-        Receive<Sweep>(_ => SweepBarriers());
+        Receive<FanoutHello>(hello => OnHello(Sender, hello.AnswerMe));
+        Receive<Sweep>(_ =>
+        {
+            SweepBarriers();
+            GreetPeers();
+        });
         Receive<ClusterEvent.IMemberEvent>(e => OnPeerChange(_peerNodes.Apply(e)));
         Receive<ClusterEvent.IReachabilityEvent>(e => OnPeerChange(_peerNodes.Apply(e)));
     }
@@ -152,7 +159,7 @@ internal sealed class FanoutActor : ReceiveActor, IWithTimers
 
         if (reachable)
         {
-            _peers[peer] = PeerNodes.Resolve(Context, peer, Name);
+            PeerNodes.Resolve(Context, peer, Name).Tell(new FanoutHello(AnswerMe: true), Self);
             return;
         }
 
@@ -163,6 +170,24 @@ internal sealed class FanoutActor : ReceiveActor, IWithTimers
             if (pending.Awaiting.Remove(peer) && pending.Awaiting.Count == 0)
                 Complete(id, pending);
         }
+    }
+
+    /// <summary>A peer's fan-out actor runs: it gets batches from now on.</summary>
+    private void OnHello(IActorRef peer, bool answerMe)
+    {
+        var address = peer.Path.Address;
+        if (!_peerNodes.IsReachable(address))
+            return;
+        _peers[address] = peer;
+        if (answerMe)
+            peer.Tell(new FanoutHello(AnswerMe: false), Self);
+    }
+
+    /// <summary>Hellos can be lost (the peer's actor was not started yet): greet the peers that have not answered.</summary>
+    private void GreetPeers()
+    {
+        foreach (var address in _peerNodes.Reachable.Where(address => !_peers.ContainsKey(address)))
+            PeerNodes.Resolve(Context, address, Name).Tell(new FanoutHello(AnswerMe: true), Self);
     }
 
     private sealed record PendingBarrier(IActorRef Session, long Token, HashSet<Address> Awaiting, DateTime Started);

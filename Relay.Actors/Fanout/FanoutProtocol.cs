@@ -24,3 +24,11 @@ public sealed record PeerBarrier(long Id) : IRelayClusterMessage;
 
 /// <summary>The answer to a <see cref="PeerBarrier"/>.</summary>
 public sealed record PeerBarrierEcho(long Id) : IRelayClusterMessage;
+
+/// <summary>
+/// Between fan-out actors: "I am running". A node's fan-out actor starts after its node is up, so
+/// a peer is sent batches and barriers only once it has said hello (or answered one): before
+/// that, they would be lost and every barrier would wait for its timeout.
+/// </summary>
+/// <param name="AnswerMe">True when the receiver should say hello back (false on the answer itself).</param>
+public sealed record FanoutHello(bool AnswerMe) : IRelayClusterMessage;

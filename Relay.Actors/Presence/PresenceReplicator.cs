@@ -25,7 +25,7 @@ internal sealed class PresenceReplicator : ReceiveActor, IWithTimers
     /// <summary>The actor's name under /user on every node.</summary>
     public const string Name = "presence";
 
-    // A snapshot part of this many changes stays far below the remote frame limit (a change is at most 74 bytes).
+    // A snapshot part or delta of this many changes stays far below the remote frame limit (a change is at most 74 bytes).
     private const int SnapshotPartChanges = 2048;
 
     // A snapshot request can be lost (the peer's replicator is not started yet, or the address is
@@ -76,9 +76,15 @@ internal sealed class PresenceReplicator : ReceiveActor, IWithTimers
         if (changes.Length == 0)
             return;
 
-        var delta = new PresenceDelta(first, changes);
-        foreach (var replica in _replicas.Values)
-            replica.Replicator.Tell(delta, Self);
+        // A burst of changes (a connect storm, a client joining and leaving in a loop) goes out in
+        // parts, each far below the remote frame limit.
+        for (var offset = 0; offset < changes.Length; offset += SnapshotPartChanges)
+        {
+            var delta = new PresenceDelta(first + offset, changes[offset..Math.Min(changes.Length, offset + SnapshotPartChanges)]);
+            foreach (var replica in _replicas.Values)
+                replica.Replicator.Tell(delta, Self);
+        }
+
         TellWatchers(changes);
     }
 

@@ -30,6 +30,7 @@ public sealed class RelaySerializerSpec() : TestKit(RelayNode.LoadConfig(overrid
             new FanoutBatch(7, [0, 2, 0, 0, 0, (byte)'h', (byte)'i']),
             new PeerBarrier(5),
             new PeerBarrierEcho(5),
+            new FanoutHello(AnswerMe: true),
             new PresenceDelta(12, [new(PresenceChangeKind.Online, 3), new(PresenceChangeKind.Join, 3, "dev.team-1"), new(PresenceChangeKind.Offline, 4)]),
             new PresenceSyncRequest(8),
             new PresenceSnapshot(8, 2, true, 40, [new(PresenceChangeKind.Online, 301), new(PresenceChangeKind.Join, 301, new string('r', 64))]),
