@@ -4,6 +4,10 @@
 #
 #   bench/run.sh [runs]          (default 3 runs per figure; ~4 minutes on 2 cores)
 #
+# Fan-out rows (rooms and broadcast) follow the one-to-one rows; when redis-server and nats-server
+# are on PATH (apt-get install -y redis-server nats-server) the same fan-out job runs against them
+# too, in the same run, so the rows compare as ratios.
+#
 # Env: HOST_DLL (a Relay.Host.dll to measure instead of this tree's, e.g. an older build),
 #      CLIENT_PORT (default 9100) and CLUSTER_BASE (default 4150) for the ports used.
 # Every load is bounded (counts and --limit) and goes to 127.0.0.1 only.
@@ -51,6 +55,12 @@ measure "1 node: p50 us at 10,000 msgs/s" "p50 us" "$runs" --nodes "$node" laten
 measure "1 node: p99 us at 10,000 msgs/s" "p99 us" "$runs" --nodes "$node" latency --rate 10000 --seconds 5
 measure "1 node: p99 us at 50,000 msgs/s" "p99 us" 1 --nodes "$node" latency --rate 50000 --seconds 5
 measure "1 node: 50,000 msgs/s held" "rate held" 1 --nodes "$node" latency --rate 50000 --seconds 5
+measure "1 node: room of 10, deliveries/s (20,000 × 64 B)" "deliveries\/s" "$runs" --nodes "$node" fanout --receivers 10 --messages 20000 --window 256
+measure "1 node: room of 100, deliveries/s (2,000 × 64 B)" "deliveries\/s" "$runs" --nodes "$node" fanout --receivers 100 --messages 2000 --window 256
+measure "1 node: room of 100, p99 us" "p99 us" "$runs" --nodes "$node" fanout --receivers 100 --messages 2000 --window 256
+measure "1 node: room of 1,000, deliveries/s (300 × 64 B)" "deliveries\/s" "$runs" --nodes "$node" fanout --receivers 1000 --messages 300 --window 256
+measure "1 node: broadcast to 1,000, deliveries/s (300 × 64 B)" "deliveries\/s" "$runs" --nodes "$node" fanout --receivers 1000 --messages 300 --window 256 --broadcast
+measure "1 node: fan-out lost or out of order" lost 1 --nodes "$node" fanout --receivers 100 --messages 2000 --window 256
 pid=${pids[0]}
 measure "1 node: connects/s (5,000 idle clients)" "connects\/s" 1 --nodes "$node" conns --count 5000 --pid "$pid"
 measure "1 node: node bytes per idle connection" "bytes per connection" 1 --nodes "$node" conns --count 5000 --pid "$pid"
@@ -65,3 +75,24 @@ measure "3 nodes: lost messages" lost 1 --nodes "$nodes" throughput
 measure "3 nodes: p50 us at 10,000 msgs/s" "p50 us" 1 --nodes "$nodes" latency --rate 10000 --seconds 5
 measure "3 nodes: p99 us at 10,000 msgs/s" "p99 us" 1 --nodes "$nodes" latency --rate 10000 --seconds 5
 measure "3 nodes: connects/s (5,000 idle clients)" "connects\/s" 1 --nodes "$nodes" conns --count 5000
+measure "3 nodes: room of 100 over 3 nodes, deliveries/s (2,000 × 64 B)" "deliveries\/s" "$runs" --nodes "$nodes" fanout --receivers 100 --messages 2000 --window 256
+measure "3 nodes: room of 100 over 3 nodes, p99 us" "p99 us" "$runs" --nodes "$nodes" fanout --receivers 100 --messages 2000 --window 256
+measure "3 nodes: broadcast to 1,000 over 3 nodes, deliveries/s (300 × 64 B)" "deliveries\/s" "$runs" --nodes "$nodes" fanout --receivers 1000 --messages 300 --window 256 --broadcast
+for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; pids=()
+
+# The same fan-out job on the pub/sub servers a user would otherwise pick, if installed.
+if command -v redis-server >/dev/null && command -v nats-server >/dev/null; then
+  redis-server --port 6390 --bind 127.0.0.1 --save '' --appendonly no >"$log_dir/redis.log" 2>&1 &
+  pids+=($!)
+  nats-server -a 127.0.0.1 -p 4290 >"$log_dir/nats.log" 2>&1 &
+  pids+=($!)
+  sleep 1
+  for peer in "redis 6390" "nats 4290"; do
+    set -- $peer
+    measure "$1: channel of 100, deliveries/s (2,000 × 64 B)" "deliveries\/s" "$runs" --nodes "127.0.0.1:$2" fanout --server "$1" --receivers 100 --messages 2000 --window 256
+    measure "$1: channel of 100, p99 us" "p99 us" "$runs" --nodes "127.0.0.1:$2" fanout --server "$1" --receivers 100 --messages 2000 --window 256
+    measure "$1: channel of 1,000, deliveries/s (300 × 64 B)" "deliveries\/s" "$runs" --nodes "127.0.0.1:$2" fanout --server "$1" --receivers 1000 --messages 300 --window 256
+  done
+else
+  echo "(redis-server and nats-server not installed: no peer rows; apt-get install -y redis-server nats-server)"
+fi

@@ -50,6 +50,22 @@ internal sealed class BenchConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Connects without waiting for a welcome line: for the peers measured side by side (Redis, NATS).</summary>
+    public static async Task<BenchConnection> ConnectRawAsync(EndPoint node, CancellationToken cancellation)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(node, cancellation).ConfigureAwait(false);
+            return new BenchConnection(socket, 0);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Sends all of <paramref name="bytes"/>.</summary>
     public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellation)
     {

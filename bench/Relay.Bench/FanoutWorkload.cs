@@ -11,8 +11,11 @@ namespace Relay.Bench;
 /// deliveries per second (messages × receivers), the delivery latency, and checks that every
 /// receiver got every message, in order. Broadcast mode wants nodes with no other clients.
 /// </summary>
-internal sealed class FanoutWorkload(BenchOptions options, int receivers, int messages, int payloadBytes, int window, bool broadcast)
+internal sealed class FanoutWorkload(
+    BenchOptions options, int receivers, int messages, int payloadBytes, int window, bool broadcast, string server = "relay")
 {
+    private readonly FanoutProtocol _protocol = FanoutProtocol.For(server, broadcast);
+
     // Each payload starts with its sequence number and its send time, so receivers can check order and latency.
     private const int SequenceDigits = 10;
     private const int StampDigits = 19;
@@ -27,20 +30,26 @@ internal sealed class FanoutWorkload(BenchOptions options, int receivers, int me
         using var limit = new CancellationTokenSource(options.Limit);
         // The sender is client 0, on the first node; receivers go round-robin from the second.
         var connections = await Task.WhenAll(Enumerable.Range(0, receivers + 1)
-            .Select(i => BenchConnection.ConnectAsync(options.NodeFor(i), limit.Token))).ConfigureAwait(false);
+            .Select(i => _protocol.Welcomes
+                ? BenchConnection.ConnectAsync(options.NodeFor(i), limit.Token)
+                : BenchConnection.ConnectRawAsync(options.NodeFor(i), limit.Token))).ConfigureAwait(false);
         var progress = new SemaphoreSlim(0);
-        var inbound = connections.Select(_ => new Inbound(messages, progress)).ToArray();
+        var inbound = connections.Select(_ => new Inbound(_protocol, messages, payloadBytes, progress)).ToArray();
         var room = $"bench-{Guid.NewGuid():N}"[..16];
         try
         {
             var reading = connections.Select((c, i) => c.ReceiveAsync(inbound[i], limit.Token)).ToArray();
-            if (!broadcast)
+            var setups = new List<Task>();
+            for (var i = 0; i < connections.Length; i++)
             {
-                var join = Encoding.ASCII.GetBytes($"JOIN:{room}\n");
-                foreach (var connection in connections)
-                    await connection.SendAsync(join, limit.Token).ConfigureAwait(false);
-                await Task.WhenAll(inbound.Select(i => i.Joined.Task.WaitAsync(limit.Token))).ConfigureAwait(false);
+                var setup = _protocol.Setup(room, sender: i == 0);
+                if (setup.Length == 0)
+                    continue;
+                await connections[i].SendAsync(setup, limit.Token).ConfigureAwait(false);
+                setups.Add(inbound[i].Ready.Task.WaitAsync(limit.Token));
             }
+
+            await Task.WhenAll(setups).ConfigureAwait(false);
 
             var stopwatch = Stopwatch.StartNew();
             var completed = true;
@@ -65,6 +74,7 @@ internal sealed class FanoutWorkload(BenchOptions options, int receivers, int me
             {
                 Completed = completed,
             }
+                .Add("server", server)
                 .Add("nodes", options.Nodes.Count)
                 .Add("mode", broadcast ? "broadcast" : "room")
                 .Add("receivers", receivers)
@@ -92,13 +102,8 @@ internal sealed class FanoutWorkload(BenchOptions options, int receivers, int me
     /// <summary>Sends in batches, never more than the window ahead of the slowest receiver.</summary>
     private async Task SendAsync(BenchConnection sender, Inbound[] receiving, SemaphoreSlim progress, byte[] room, CancellationToken cancellation)
     {
-        var line = new ArrayBufferWriter<byte>(payloadBytes + 96);
-        if (broadcast)
-            ClientLines.All(line, new byte[payloadBytes]);
-        else
-            ClientLines.Room(line, room, new byte[payloadBytes]);
-        var template = line.WrittenMemory.ToArray();
-        var payloadOffset = template.Length - 1 - payloadBytes;
+        var template = _protocol.Message(Encoding.ASCII.GetString(room), new byte[payloadBytes]);
+        var payloadOffset = template.Length - _protocol.TrailerBytes - payloadBytes;
         template.AsSpan(payloadOffset + SequenceDigits + StampDigits, payloadBytes - SequenceDigits - StampDigits).Fill((byte)'x');
         var batch = new byte[template.Length * Math.Max(1, window)];
 
@@ -127,12 +132,12 @@ internal sealed class FanoutWorkload(BenchOptions options, int receivers, int me
     }
 
     /// <summary>What one client receives.</summary>
-    private sealed class Inbound(int expected, SemaphoreSlim progress) : ILineSink
+    private sealed class Inbound(FanoutProtocol protocol, int expected, int payloadBytes, SemaphoreSlim progress) : ILineSink
     {
         private readonly List<long> _samples = new(expected);
         private long _received;
 
-        public TaskCompletionSource Joined { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TaskCompletionSource AllArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -148,23 +153,26 @@ internal sealed class FanoutWorkload(BenchOptions options, int receivers, int me
 
         public void OnLine(ReadOnlySpan<byte> line)
         {
-            var parsed = ServerLine.Parse(line);
-            switch (parsed.Kind)
+            if (protocol.IsReady(line))
             {
-                case ServerLineKind.Ok:
-                    Joined.TrySetResult();
-                    return;
-                case ServerLineKind.Room or ServerLineKind.Broadcast when parsed.Text.Length >= SequenceDigits + StampDigits:
-                    break;
-                default:
-                    Errors++;
-                    FirstError ??= Encoding.UTF8.GetString(line);
-                    return;
+                Ready.TrySetResult();
+                return;
             }
 
-            if (!long.TryParse(parsed.Text[..SequenceDigits], out var sequence) || sequence != _received)
+            if (!protocol.TryDelivered(line, payloadBytes, out var payload) || payload.Length < SequenceDigits + StampDigits)
+            {
+                if (protocol.IsError(line))
+                {
+                    Errors++;
+                    FirstError ??= Encoding.UTF8.GetString(line);
+                }
+
+                return;
+            }
+
+            if (!long.TryParse(payload[..SequenceDigits], out var sequence) || sequence != _received)
                 OutOfOrder++;
-            if (long.TryParse(parsed.Text.Slice(SequenceDigits, StampDigits), out var stamp))
+            if (long.TryParse(payload.Slice(SequenceDigits, StampDigits), out var stamp))
                 _samples.Add(Stopwatch.GetTimestamp() - stamp);
             if (Interlocked.Increment(ref _received) == expected)
                 AllArrived.TrySetResult();

@@ -28,6 +28,11 @@ var receiversOption = new Option<int>("--receivers") { Description = "Clients th
 var fanoutMessagesOption = new Option<int>("--messages") { Description = "Messages the sender sends.", DefaultValueFactory = _ => 2_000 };
 var fanoutWindowOption = new Option<int>("--window") { Description = "Messages the sender may be ahead of the slowest receiver.", DefaultValueFactory = _ => 64 };
 var broadcastOption = new Option<bool>("--broadcast") { Description = "Send ALL: broadcasts instead of room messages (use nodes with no other clients)." };
+var serverOption = new Option<string>("--server")
+{
+    Description = "What --nodes are: relay (RelayChat rooms), or redis / nats (their pub/sub, the same job, measured side by side).",
+    DefaultValueFactory = _ => "relay",
+};
 var pidOption = new Option<int?>("--pid") { Description = "The node's process id, to read its memory from /proc (single node)." };
 
 var throughput = new Command("throughput", "Clients in fixed pairs send M messages each, at most W in flight: delivered msgs/s.")
@@ -53,11 +58,11 @@ conns.SetAction(parse => Run(parse, options => new ConnectionsWorkload(options,
 
 var fanout = new Command("fanout", "One sender to a room of K receivers (or broadcast): deliveries/s, latency, order.")
 {
-    receiversOption, fanoutMessagesOption, payloadOption, fanoutWindowOption, broadcastOption,
+    receiversOption, fanoutMessagesOption, payloadOption, fanoutWindowOption, broadcastOption, serverOption,
 };
 fanout.SetAction(parse => Run(parse, options => new FanoutWorkload(options,
     parse.GetValue(receiversOption), parse.GetValue(fanoutMessagesOption), parse.GetValue(payloadOption),
-    parse.GetValue(fanoutWindowOption), parse.GetValue(broadcastOption)).RunAsync()));
+    parse.GetValue(fanoutWindowOption), parse.GetValue(broadcastOption), parse.GetValue(serverOption)!).RunAsync()));
 
 var root = new RootCommand("RelayChat load generator. Every run is bounded in count and time and talks only to the given loopback nodes.")
 {
