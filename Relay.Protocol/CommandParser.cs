@@ -68,14 +68,12 @@ public static class CommandParser
     private static ClientCommand ParseToAck(ReadOnlySpan<byte> rest)
     {
         var colon = rest.IndexOf(Wire.Colon);
-        if (colon < 0)
-            return ClientCommand.Invalid(ErrorCode.BadFormat, CommandKind.ToAck);
-
-        var reference = rest[..colon];
+        var reference = colon < 0 ? rest : rest[..colon];
         if (!Names.IsValid(reference))
             return ClientCommand.Invalid(ErrorCode.BadName, CommandKind.ToAck);
 
-        rest = rest[(colon + 1)..];
+        // From here on the reference is known, so every refusal carries it.
+        rest = colon < 0 ? default : rest[(colon + 1)..];
         colon = rest.IndexOf(Wire.Colon);
         if (colon < 0 || !TryParseId(rest[..colon], out var target))
             return ClientCommand.Invalid(ErrorCode.BadFormat, CommandKind.ToAck, reference);

@@ -75,6 +75,7 @@ public sealed class ClientSessionSpec : TestKit
         { "TOACK:r1:7:x\n"u8.ToArray(), "ERROR:NOT_DELIVERED:r1:UNKNOWN_TARGET:no client 7\n" },
         { "TOACK:r1:abc:x\n"u8.ToArray(), "ERROR:NOT_DELIVERED:r1:BAD_FORMAT:expected TOACK:<ref>:<id>:<message> with a positive numeric id\n" },
         { [.. "TOACK:r1:7:"u8, 0xFF, (byte)'\n'], "ERROR:NOT_DELIVERED:r1:BAD_ENCODING:message is not valid UTF-8\n" },
+        { "TOACK:r5\n"u8.ToArray(), "ERROR:NOT_DELIVERED:r5:BAD_FORMAT:expected TOACK:<ref>:<id>:<message> with a positive numeric id\n" },
         { "TOACK:bad ref:7:x\n"u8.ToArray(), "ERROR:BAD_NAME:room names and refs are 1-64 characters of A-Z a-z 0-9 _ . -\n" },
     };
 }
