@@ -85,6 +85,14 @@ public sealed record ConnectionSettings(
             throw new ConfigurationException(
                 $"relay.connection: max-line-bytes ({settings.MaxLineBytes}) must be positive and at most max-outbound-bytes ({settings.MaxOutboundBytes}).");
 
+        // One list reply (ids up to 19 digits and a comma, or a room of 64 characters with its count)
+        // must fit in what is left above the pause threshold, or a WHO alone could disconnect a client.
+        var largestListReply = (long)settings.ListPageSize * (Protocol.Names.MaxLength + 22) + 128;
+        if (settings.PauseReadingAboveBytes + largestListReply > settings.MaxOutboundBytes)
+            throw new ConfigurationException(
+                $"relay.connection.list-page-size ({settings.ListPageSize}) is too large for max-outbound-bytes ({settings.MaxOutboundBytes}): " +
+                $"one reply may take {largestListReply} bytes above the pause threshold ({settings.PauseReadingAboveBytes}).");
+
         return settings;
     }
 

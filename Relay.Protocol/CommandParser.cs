@@ -48,6 +48,10 @@ public static class CommandParser
         if (Is(line, Wire.Quit))
             return ClientCommand.Of(CommandKind.Quit);
 
+        // A command word without its colon ("JOIN"): tell the client what the command looks like.
+        if (colon < 0 && BareKeyword(line) is { } bare)
+            return ClientCommand.Invalid(ErrorCode.BadFormat, bare);
+
         return ClientCommand.Invalid(ErrorCode.UnknownCommand);
     }
 
@@ -146,6 +150,18 @@ public static class CommandParser
 
         return true;
     }
+
+    /// <summary>The command whose keyword (colon left off) <paramref name="word"/> is, for those that take arguments.</summary>
+    private static CommandKind? BareKeyword(ReadOnlySpan<byte> word) =>
+        Is(word, Wire.To[..^1]) ? CommandKind.To
+        : Is(word, Wire.ToAck[..^1]) ? CommandKind.ToAck
+        : Is(word, Wire.All[..^1]) ? CommandKind.All
+        : Is(word, Wire.Join[..^1]) ? CommandKind.Join
+        : Is(word, Wire.Leave[..^1]) ? CommandKind.Leave
+        : Is(word, Wire.Room[..^1]) ? CommandKind.Room
+        : Is(word, Wire.Members[..^1]) ? CommandKind.Members
+        : Is(word, Wire.Watch[..^1]) ? CommandKind.Watch
+        : null;
 
     // "ROOMS:" given the keyword "ROOMS".
     private static bool IsWithArgument(ReadOnlySpan<byte> keyword, ReadOnlySpan<byte> bareUpperAscii) =>

@@ -11,4 +11,11 @@ public interface ILineSink
     /// the rest of that line is skipped without being buffered.
     /// </summary>
     void OnLineTooLong();
+
+    /// <summary>
+    /// True while the sink cannot take another line now (e.g. its replies wait to be sent): the
+    /// framer stops between two lines and keeps the rest of the chunk until
+    /// <see cref="LineFramer.FeedUnread{TSink}"/>.
+    /// </summary>
+    bool IsFull => false;
 }

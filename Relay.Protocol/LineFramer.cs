@@ -10,7 +10,9 @@ namespace Relay.Protocol;
 /// Only the unterminated tail of a chunk is copied, into a buffer rented from the shared pool and
 /// returned as soon as the line completes, so an idle connection holds no buffer at all.
 /// Memory per connection is bounded by the line limit: an overlong line is reported once and then
-/// skipped as it streams in. Not thread-safe; one framer per connection.
+/// skipped as it streams in. A sink that is full stops the framer between lines; the rest of that
+/// chunk waits in a second pooled buffer, so the sink's replies to one chunk stay bounded too.
+/// Not thread-safe; one framer per connection.
 /// </remarks>
 public sealed class LineFramer : IDisposable
 {
@@ -19,6 +21,8 @@ public sealed class LineFramer : IDisposable
     private readonly int _maxLineBytes;
     private byte[]? _partial;
     private int _partialLength;
+    private byte[]? _unread;
+    private int _unreadLength;
     private bool _skippingOverlongLine;
 
     /// <summary>Creates a framer that refuses lines longer than <paramref name="maxLineBytes"/> (terminator excluded).</summary>
@@ -31,11 +35,24 @@ public sealed class LineFramer : IDisposable
     /// <summary>True while bytes of an unterminated line have been seen and not yet delivered or skipped.</summary>
     public bool HasPartialLine => _partialLength > 0 || _skippingOverlongLine;
 
-    /// <summary>Feeds the next chunk of the stream; complete lines go to <paramref name="sink"/> in order.</summary>
+    /// <summary>True while part of a chunk waits because the sink was full (<see cref="FeedUnread{TSink}"/>).</summary>
+    public bool HasUnread => _unreadLength > 0;
+
+    /// <summary>
+    /// Feeds the next chunk of the stream; complete lines go to <paramref name="sink"/> in order.
+    /// If the sink becomes full, the rest of the chunk is kept (copied, at most one chunk) for
+    /// <see cref="FeedUnread{TSink}"/>; feed no new chunk while <see cref="HasUnread"/>.
+    /// </summary>
     public void Feed<TSink>(ReadOnlySpan<byte> chunk, TSink sink) where TSink : ILineSink
     {
         while (!chunk.IsEmpty)
         {
+            if (sink.IsFull)
+            {
+                Keep(chunk);
+                return;
+            }
+
             var end = chunk.IndexOf(Wire.LineFeed);
             if (end < 0)
             {
@@ -67,6 +84,26 @@ public sealed class LineFramer : IDisposable
         }
     }
 
+    /// <summary>Feeds what was kept when the sink became full; it may be kept again, from where it stopped.</summary>
+    public void FeedUnread<TSink>(TSink sink) where TSink : ILineSink
+    {
+        if (_unread is null)
+            return;
+
+        var unread = _unread;
+        var length = _unreadLength;
+        _unread = null;
+        _unreadLength = 0;
+        try
+        {
+            Feed(unread.AsSpan(0, length), sink);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(unread);
+        }
+    }
+
     /// <summary>
     /// Treats the buffered unterminated line as complete. The connection calls this when no bytes
     /// arrived for a while, so that clients which never send a terminator (the seed's client) work.
@@ -86,8 +123,24 @@ public sealed class LineFramer : IDisposable
         }
     }
 
-    /// <summary>Returns the pooled buffer, if any.</summary>
-    public void Dispose() => ReleasePartial();
+    /// <summary>Returns the pooled buffers, if any.</summary>
+    public void Dispose()
+    {
+        ReleasePartial();
+        if (_unread is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_unread);
+            _unread = null;
+            _unreadLength = 0;
+        }
+    }
+
+    private void Keep(ReadOnlySpan<byte> rest)
+    {
+        _unread = ArrayPool<byte>.Shared.Rent(rest.Length);
+        rest.CopyTo(_unread);
+        _unreadLength = rest.Length;
+    }
 
     private void Deliver<TSink>(ReadOnlySpan<byte> line, TSink sink) where TSink : ILineSink
     {

@@ -6,6 +6,10 @@ namespace Relay.Actors.Session;
 /// <summary>How a session ends: QUIT or end of input, the node leaving, a slow consumer, the transport closing.</summary>
 public sealed partial class ClientSession
 {
+    // Every line before QUIT (or the end of input) has been answered: close once the deliveries
+    // already reserved for the client, and the receipts it awaits, are out too.
+    private bool _drained;
+
     /// <summary>QUIT or end of input: no more lines; close once every earlier line is answered.</summary>
     private void BeginDraining()
     {
@@ -69,5 +73,6 @@ public sealed partial class ClientSession
         _timers.Cancel(SessionTimer.PartialLine);
         _timers.Cancel(SessionTimer.Barrier);
         _timers.Cancel(SessionTimer.Register);
+        _timers.Cancel(SessionTimer.Drain);
     }
 }

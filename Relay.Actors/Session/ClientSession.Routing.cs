@@ -169,7 +169,8 @@ public sealed partial class ClientSession
             }
             else if (purpose == BarrierPurpose.Drain && _state == SessionState.Draining)
             {
-                _state = SessionState.Closing;
+                _drained = true;
+                _timers.Start(SessionTimer.Drain, _settings.BarrierTimeout);
             }
         }
 

@@ -44,6 +44,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     private long _partialLineTimerStarted;
     private bool _partialLineExtended;
     private bool _terminatesLines;
+    private bool _inputEnded;
 
     /// <summary>Creates the session of the client served by <paramref name="self"/>.</summary>
     /// <param name="self">The transport actor: deliveries and replies for this client are sent to it.</param>
@@ -108,9 +109,8 @@ public sealed partial class ClientSession : ILineSink, IDisposable
 
         if (_state == SessionState.Relaying)
         {
-            // The seed's client may end its last message with no newline and close at once.
-            _framer.CompletePartialLine(this);
-            BeginDraining();
+            _inputEnded = true;
+            FinishInput();
         }
 
         Settle();
@@ -262,6 +262,27 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             ServerLines.TooLong(_output.Replies, _settings.MaxLineBytes);
     }
 
+    /// <summary>
+    /// The rest of a read waits while the client's queued output is over the pause threshold (or it
+    /// awaits the most receipts it may): one read of list requests (WHO, ROOMS) can ask for
+    /// megabytes of replies, and they must not all be queued at once.
+    /// </summary>
+    bool ILineSink.IsFull => _state == SessionState.Relaying && !CanTakeMore;
+
+    /// <summary>The client's queued output and awaited receipts leave room for more of its lines.</summary>
+    private bool CanTakeMore => _output.QueuedBytes <= _settings.PauseReadingAboveBytes && _receipts.Count < _settings.MaxPendingReceipts;
+
+    /// <summary>The client sent its last byte: once every line read is handled, drain and close.</summary>
+    private void FinishInput()
+    {
+        if (!_inputEnded || _state != SessionState.Relaying || _framer.HasUnread)
+            return;
+        // The seed's client may end its last message with no newline and close at once.
+        _framer.CompletePartialLine(this);
+        if (_state == SessionState.Relaying)
+            BeginDraining();
+    }
+
     /// <summary>Replies are still owed to the client: it is relaying, or draining towards its close.</summary>
     private bool IsAnswering => _state is SessionState.Relaying or SessionState.Draining;
 
@@ -286,10 +307,17 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         if (_output.TakeNextWrite() is { } write)
             _transport.Write(write);
 
+        if (_state == SessionState.Draining && _drained && _output.QueuedBytes == 0 && _receipts.Count == 0)
+        {
+            // Every line was answered, every delivery reserved before the client quit has arrived
+            // and is out, and so are the receipts it awaited (or their timeout).
+            _timers.Cancel(SessionTimer.Drain);
+            _state = SessionState.Closing;
+        }
+
         if (_state == SessionState.Closing)
         {
-            // A client that quit still gets the receipts it awaits (or their timeout).
-            if (_output.IsEmpty && _receipts.Count == 0)
+            if (_output.IsEmpty)
             {
                 Shutdown();
                 _transport.Close();
@@ -298,10 +326,20 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             return;
         }
 
-        if (_state == SessionState.Relaying && !_inputRequested && _held.Count == 0
-            && _output.QueuedBytes <= _settings.PauseReadingAboveBytes && othersKeepUp
-            && _receipts.Count < _settings.MaxPendingReceipts)
+        if (_state == SessionState.Relaying && !_inputRequested && _held.Count == 0 && othersKeepUp && CanTakeMore)
         {
+            if (_framer.HasUnread)
+            {
+                // The rest of the last read waited for room for its replies: it goes first.
+                _framer.FeedUnread(this);
+                FinishInput();
+                Settle();
+                return;
+            }
+
+            if (_inputEnded)
+                return;
+
             _inputRequested = true;
             _transport.RequestInput();
             // The partial-line rule is for clients that never end their lines (the seed's). It
@@ -374,6 +412,10 @@ public sealed partial class ClientSession : ILineSink, IDisposable
                 break;
             case SessionTimer.Receipts:
                 ExpireReceipts();
+                break;
+            case SessionTimer.Drain when _state == SessionState.Draining:
+                _log.Warning("Client {0}: {1} bytes reserved for it never arrived; closing it anyway", _clientId, _output.QueuedBytes);
+                _state = SessionState.Closing;
                 break;
             case SessionTimer.Barrier:
                 _log.Debug("Client {0}: a barrier was not echoed in time; answering without it", _clientId);

@@ -51,6 +51,9 @@ public enum SessionTimer
 
     /// <summary>The oldest awaited receipt may have waited <see cref="ConnectionSettings.ReceiptTimeout"/>.</summary>
     Receipts,
+
+    /// <summary>A drained session still waits, after <see cref="ConnectionSettings.BarrierTimeout"/>, for deliveries reserved for it.</summary>
+    Drain,
 }
 
 /// <summary>A session timer fired.</summary>

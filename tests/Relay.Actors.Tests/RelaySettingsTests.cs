@@ -51,6 +51,11 @@ public sealed class RelaySettingsTests
     [InlineData("relay.connection.pause-reading-above = 1")]
     [InlineData("relay.connection.pause-reading-above = 0")]
     [InlineData("relay.connection.remote-window-lines = 0")]
+    [InlineData("relay.connection.fanout-window-messages = 0")]
+    [InlineData("relay.connection.max-rooms = 0")]
+    [InlineData("relay.connection.max-pending-receipts = 0")]
+    [InlineData("relay.connection.list-page-size = 0")]
+    [InlineData("relay.connection.list-page-size = 20000")]
     [InlineData("relay.client-endpoint.max-connections = 0")]
     [InlineData("relay.client-endpoint.max-connections = lots")]
     public void Refuses_bounds_that_cannot_work(string hocon) =>

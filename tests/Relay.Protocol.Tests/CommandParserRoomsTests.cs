@@ -161,6 +161,22 @@ public sealed class CommandParserRoomsTests
     }
 
     [Theory]
+    [InlineData("TO", CommandKind.To)]
+    [InlineData("toack", CommandKind.ToAck)]
+    [InlineData("ALL", CommandKind.All)]
+    [InlineData("JOIN", CommandKind.Join)]
+    [InlineData("LEAVE", CommandKind.Leave)]
+    [InlineData("ROOM", CommandKind.Room)]
+    [InlineData("MEMBERS", CommandKind.Members)]
+    [InlineData("WATCH", CommandKind.Watch)]
+    public void Tells_a_command_word_without_its_arguments_what_the_command_expects(string line, CommandKind refused)
+    {
+        var command = Parse(line);
+
+        Assert.Equal((CommandKind.Invalid, ErrorCode.BadFormat, refused), (command.Kind, command.Error, command.Refused));
+    }
+
+    [Theory]
     [InlineData("WHOM")]
     [InlineData("ROOMSX")]
     [InlineData("JOINED:1")]

@@ -18,6 +18,32 @@ public sealed class LineFramerTests
     }
 
     [Fact]
+    public void Stops_between_lines_while_the_sink_is_full_and_feeds_the_rest_later_in_order()
+    {
+        using var framer = new LineFramer(100);
+        _sink.FullAt = 2;
+
+        framer.Feed("a\nb\nc\nd\npart"u8, _sink);
+
+        Assert.Equal(["a", "b"], _sink.Lines);
+        Assert.True(framer.HasUnread);
+        framer.FeedUnread(_sink);
+        Assert.Equal(["a", "b"], _sink.Lines);
+
+        _sink.FullAt = 3;
+        framer.FeedUnread(_sink);
+        Assert.Equal(["a", "b", "c"], _sink.Lines);
+
+        _sink.FullAt = int.MaxValue;
+        framer.FeedUnread(_sink);
+        Assert.Equal(["a", "b", "c", "d"], _sink.Lines);
+        Assert.False(framer.HasUnread);
+        Assert.True(framer.HasPartialLine);
+        framer.Feed("ial\n"u8, _sink);
+        Assert.Equal(["a", "b", "c", "d", "partial"], _sink.Lines);
+    }
+
+    [Fact]
     public void Joins_a_line_split_at_every_possible_point()
     {
         var bytes = Encoding.UTF8.GetBytes("TO:12:안녕 B야\r\nPING\n");

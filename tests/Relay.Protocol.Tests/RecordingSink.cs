@@ -12,4 +12,9 @@ internal sealed class RecordingSink : ILineSink
     public void OnLine(ReadOnlySpan<byte> line) => Lines.Add(Encoding.UTF8.GetString(line));
 
     public void OnLineTooLong() => Lines.Add(TooLong);
+
+    /// <summary>Full once it holds this many lines (a sink whose replies wait to be sent).</summary>
+    public int FullAt { get; set; } = int.MaxValue;
+
+    public bool IsFull => Lines.Count >= FullAt;
 }

@@ -67,6 +67,9 @@ public sealed class ServerLinesRoomsTests
     [InlineData(CommandKind.Members, "expected MEMBERS:<room> or MEMBERS:<room>:<last id of the previous page>")]
     [InlineData(CommandKind.Who, "expected WHO or WHO:<last id of the previous page>")]
     [InlineData(CommandKind.Watch, "expected WATCH:ON or WATCH:OFF")]
+    [InlineData(CommandKind.All, "expected ALL:<message>")]
+    [InlineData(CommandKind.Join, "expected JOIN:<room>")]
+    [InlineData(CommandKind.Leave, "expected LEAVE:<room>")]
     public void Tells_a_malformed_command_what_it_expects(CommandKind command, string usage)
     {
         ServerLines.Invalid(_output, ErrorCode.BadFormat, command);

@@ -44,6 +44,42 @@ public sealed class RelayOverTcpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Delivers_a_message_to_itself_sent_just_before_QUIT_before_closing()
+    {
+        var (a, aId) = await LineSocket.ConnectClientAsync(_node.ClientEndpoint);
+        await using var _a = a;
+
+        await a.SendAsync($"TO:{aId}:note to self\nQUIT\n");
+
+        Assert.Equal($"FROM:{aId}:note to self", await a.ReadLineAsync());
+        Assert.Null(await a.TryReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Answers_every_list_request_of_a_read_without_disconnecting_a_reading_client()
+    {
+        var clients = new List<LineSocket>();
+        for (var i = 0; i < 200; i++)
+            clients.Add((await LineSocket.ConnectClientAsync(_node.ClientEndpoint)).Socket);
+        try
+        {
+            var asker = clients[0];
+            // One read of WHO lines (8 KiB), each answered with ~800 bytes: 1.6 MB in all, more than
+            // max-outbound-bytes. The node must answer them a part at a time, as the client reads.
+            await asker.SendAsync(string.Concat(Enumerable.Repeat("WHO\n", 2000)) + "PING\n");
+
+            for (var i = 0; i < 2000; i++)
+                Assert.StartsWith("WHO:", await asker.ReadLineAsync(), StringComparison.Ordinal);
+            Assert.Equal("PONG", await asker.ReadLineAsync());
+        }
+        finally
+        {
+            foreach (var client in clients)
+                await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Answers_each_bad_line_with_a_clear_error_and_keeps_the_connection()
     {
         var (a, _) = await LineSocket.ConnectClientAsync(_node.ClientEndpoint);
