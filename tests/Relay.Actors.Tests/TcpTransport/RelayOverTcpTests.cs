@@ -56,6 +56,32 @@ public sealed class RelayOverTcpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_racing_its_targets_QUIT_is_either_delivered_or_refused_never_lost()
+    {
+        var (sender, _) = await LineSocket.ConnectClientAsync(_node.ClientEndpoint);
+        await using var _s = sender;
+        // Lines after the message keep the sender's session busy between reserving room for it
+        // and sending it (at the end of the read): the window in which the target's QUIT used to
+        // close the connection with the message on its way.
+        var filler = string.Concat(Enumerable.Repeat("JOIN:filler\nLEAVE:filler\n", 150));
+        for (var trial = 0; trial < 100; trial++)
+        {
+            var (target, targetId) = await LineSocket.ConnectClientAsync(_node.ClientEndpoint);
+            await using var _t = target;
+
+            await Task.WhenAll(sender.SendAsync($"TO:{targetId}:racing {trial}\n{filler}PING\n"), target.SendAsync("QUIT\n"));
+
+            var refused = false;
+            for (var line = await sender.ReadLineAsync(); line != "PONG"; line = await sender.ReadLineAsync())
+                refused |= line == $"ERROR:UNKNOWN_TARGET:no client {targetId}";
+            var delivered = false;
+            for (var line = await target.TryReadLineAsync(); line is not null; line = await target.TryReadLineAsync())
+                delivered |= line.EndsWith($":racing {trial}", StringComparison.Ordinal);
+            Assert.True(delivered ^ refused, $"trial {trial}: delivered {delivered}, refused {refused}");
+        }
+    }
+
+    [Fact]
     public async Task Answers_every_list_request_of_a_read_without_disconnecting_a_reading_client()
     {
         var clients = new List<LineSocket>();
