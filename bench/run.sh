@@ -33,7 +33,7 @@ start_node() { # port cluster-port seeds log
   done
 }
 
-field() { sed -n "s/.*\"$1\":\"\{0,1\}\([0-9.a-z]*\)\"\{0,1\}[,}].*/\1/p"; }
+field() { sed -n "s/.*\"$1\":\"\{0,1\}\([-0-9.a-z]*\)\"\{0,1\}[,}].*/\1/p"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 measure() { # name field runs bench-args...
   local name=$1 key=$2 n=$3; shift 3
