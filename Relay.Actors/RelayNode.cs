@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
+using Relay.Actors.Cluster;
 using Relay.Actors.Fanout;
 using Relay.Actors.Ids;
 using Relay.Actors.Presence;
@@ -75,6 +76,7 @@ public sealed class RelayNode : IAsyncDisposable
     public static async Task<RelayNode> StartAsync(Config config, CancellationToken cancellation = default, string systemName = "relay")
     {
         var settings = RelaySettings.Create(config);
+        ClusterPort.EnsureFree(config.GetString("akka.remote.dot-netty.tcp.hostname"), config.GetInt("akka.remote.dot-netty.tcp.port"));
         LoadLazyAssemblies();
         // The extensions' serializers must be known from the first gossip on, not from the moment
         // the extension is first used, or early messages from other nodes fail to deserialize.

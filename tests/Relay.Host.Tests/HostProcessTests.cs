@@ -67,6 +67,31 @@ public sealed class HostProcessTests
             second.Transcript.Split('\n')[^1]);
     }
 
+    [Fact]
+    public async Task Refuses_a_cluster_port_another_node_listens_on()
+    {
+        await using var first = await NodeProcess.StartAsync();
+        var port = first.ClusterPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var second = TestProcess.StartProject("Relay.Host", "--port", "0", "--cluster-port", port);
+
+        Assert.Equal(1, await second.WaitForExitAsync());
+        Assert.Equal(
+            $"relay: Cluster port 127.0.0.1:{port} is in use by another process (another node?). Give each node on one machine its own --cluster-port (0 picks a free one).",
+            second.Transcript.Split('\n')[^1]);
+    }
+
+    [Fact]
+    public async Task Refuses_a_cluster_port_any_other_process_listens_on()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var node = TestProcess.StartProject("Relay.Host", "--port", "0", "--cluster-port", port);
+
+        Assert.Equal(1, await node.WaitForExitAsync());
+        Assert.Contains($"Cluster port 127.0.0.1:{port} is in use", node.Transcript);
+    }
+
     [Theory]
     [InlineData("--port", "70000", "--port must be 0-65535")]
     [InlineData("--host", "not-an-address", "--host must be an IP address")]
