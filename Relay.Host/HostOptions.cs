@@ -15,20 +15,15 @@ internal sealed record HostOptions(string? Host, int? Port, FileInfo? ConfigFile
         Description = "Address to listen on for clients (default from relay.conf: 127.0.0.1). Anything but loopback exposes the relay.",
     };
 
-    private static readonly Option<int?> PortOption = new("--port")
-    {
-        Description = "TCP port for clients (default from relay.conf: 9999; 0 picks a free one).",
-    };
+    private static readonly Option<int?> PortOption = PortNumber("--port", "TCP port for clients (default from relay.conf: 9999; 0 picks a free one).");
 
     private static readonly Option<FileInfo> ConfigOption = new("--config")
     {
         Description = "A HOCON file whose keys override the defaults (see hocon/relay.conf).",
     };
 
-    private static readonly Option<int?> ClusterPortOption = new("--cluster-port")
-    {
-        Description = "TCP port other nodes use to reach this one (default from relay.conf: 4053; 0 picks a free one).",
-    };
+    private static readonly Option<int?> ClusterPortOption = PortNumber(
+        "--cluster-port", "TCP port other nodes use to reach this one (default from relay.conf: 4053; 0 picks a free one).");
 
     private static readonly Option<string[]> SeedsOption = new("--seeds")
     {
@@ -51,19 +46,7 @@ internal sealed record HostOptions(string? Host, int? Port, FileInfo? ConfigFile
             if (value is not null && !IPAddress.TryParse(value, out _))
                 result.AddError($"--host must be an IP address, got '{value}'.");
         });
-        PortOption.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<int?>();
-            if (value is < 0 or > 65535)
-                result.AddError($"--port must be 0-65535, got {value}.");
-        });
         ConfigOption.AcceptExistingOnly();
-        ClusterPortOption.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<int?>();
-            if (value is < 0 or > 65535)
-                result.AddError($"--cluster-port must be 0-65535, got {value}.");
-        });
         SeedsOption.Validators.Add(result =>
         {
             foreach (var seed in result.GetValueOrDefault<string[]>() ?? [])
@@ -94,6 +77,23 @@ internal sealed record HostOptions(string? Host, int? Port, FileInfo? ConfigFile
             token));
         return command;
     }
+
+    /// <summary>
+    /// A port option whose bad values get a plain message naming the option (System.CommandLine's
+    /// own would name a .NET type).
+    /// </summary>
+    private static Option<int?> PortNumber(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port <= 65535)
+                return port;
+            result.AddError($"{name} must be a port number 0-65535, got '{text}'.");
+            return null;
+        },
+    };
 
     /// <summary>The options as HOCON that overrides the config file and the defaults.</summary>
     public string ToHocon()

@@ -3,7 +3,17 @@ using Akka.Actor;
 using Relay.Actors;
 using Relay.Host;
 
-return await HostOptions.Command(RunAsync).Parse(args).InvokeAsync();
+var parsed = HostOptions.Command(RunAsync).Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // One plain line and the usual usage-error code, not the help text after a list of errors;
+    // an unknown option explains the rest ("'x' was not matched" is its value).
+    var error = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
+    Console.Error.WriteLine($"relay: {error.Message.Split('\n')[0]} (see --help)");
+    return 2;
+}
+
+return await parsed.InvokeAsync();
 
 static async Task<int> RunAsync(HostOptions options, CancellationToken cancellation)
 {

@@ -93,15 +93,21 @@ public sealed class HostProcessTests
     }
 
     [Theory]
-    [InlineData("--port", "70000", "--port must be 0-65535")]
-    [InlineData("--host", "not-an-address", "--host must be an IP address")]
-    [InlineData("--config", "/no/such/file.conf", "/no/such/file.conf")]
-    public async Task Refuses_bad_options_with_a_clear_message(string option, string value, string expected)
+    [InlineData("--port", "70000", "relay: --port must be a port number 0-65535, got '70000'. (see --help)")]
+    [InlineData("--port", "abc", "relay: --port must be a port number 0-65535, got 'abc'. (see --help)")]
+    [InlineData("--port", "12x", "relay: --port must be a port number 0-65535, got '12x'. (see --help)")]
+    [InlineData("--port", "-1", "relay: --port must be a port number 0-65535, got '-1'. (see --help)")]
+    [InlineData("--cluster-port", "abc", "relay: --cluster-port must be a port number 0-65535, got 'abc'. (see --help)")]
+    [InlineData("--host", "not-an-address", "relay: --host must be an IP address, got 'not-an-address'. (see --help)")]
+    [InlineData("--seeds", "nope", "relay: --seeds takes host:port pairs, got 'nope'. (see --help)")]
+    [InlineData("--config", "/no/such/file.conf", "relay: File does not exist: '/no/such/file.conf'. (see --help)")]
+    [InlineData("--bogus", "x", "relay: Unrecognized command or argument '--bogus'. (see --help)")]
+    public async Task Refuses_each_bad_option_with_one_line_and_the_usage_exit_code(string option, string value, string expected)
     {
         await using var host = TestProcess.StartProject("Relay.Host", option, value);
 
-        Assert.NotEqual(0, await host.WaitForExitAsync());
-        Assert.Contains(expected, host.Transcript);
+        Assert.Equal(2, await host.WaitForExitAsync());
+        Assert.Equal(expected, host.Transcript);
     }
 
     [Fact]
