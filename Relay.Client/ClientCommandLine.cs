@@ -17,6 +17,7 @@ internal static class ClientCommandLine
         Description = "The node's client port.",
         DefaultValueFactory = _ => 9999,
         Recursive = true,
+        CustomParser = result => (int)Number(result, "--port", "a port number 1-65535", 1, 65535),
     };
 
     private static readonly Option<string?> NodesOption = new("--nodes")
@@ -25,10 +26,32 @@ internal static class ClientCommandLine
         Recursive = true,
     };
 
-    private static readonly Option<long> ToOption = new("--to") { Description = "Id of the recipient.", Required = true };
+    private static readonly Option<long> ToOption = new("--to")
+    {
+        Description = "Id of the recipient.",
+        Required = true,
+        CustomParser = result => Number(result, "--to", "a client id (a positive number)", 1, long.MaxValue),
+    };
     private static readonly Argument<string[]> TextArgument = new("text") { Description = "The message.", Arity = ArgumentArity.OneOrMore };
-    private static readonly Option<int?> CountOption = new("--count") { Description = "Exit after this many messages." };
-    private static readonly Option<double?> TimeoutOption = new("--timeout") { Description = "Give up after this many seconds (exit code 1)." };
+    private static readonly Option<int?> CountOption = new("--count")
+    {
+        Description = "Exit after this many messages.",
+        CustomParser = result => (int)Number(result, "--count", "a number of messages, 1 or more", 1, int.MaxValue),
+    };
+
+    private static readonly Option<double?> TimeoutOption = new("--timeout")
+    {
+        Description = "Give up after this many seconds (exit code 1).",
+        CustomParser = result =>
+        {
+            var text = Token(result);
+            if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                && seconds > 0 && double.IsFinite(seconds))
+                return seconds;
+            result.AddError($"--timeout must be a number of seconds above 0, got '{text}'.");
+            return null;
+        },
+    };
 
     public static RootCommand Build()
     {
@@ -66,6 +89,22 @@ internal static class ClientCommandLine
         root.SetAction((parse, _) => ClientCommands.ChatAsync(Endpoint(parse)));
         return root;
     }
+
+    /// <summary>
+    /// A whole number in [<paramref name="min"/>, <paramref name="max"/>], or an error naming the
+    /// option and what it accepts (System.CommandLine's own would name a .NET type).
+    /// </summary>
+    private static long Number(System.CommandLine.Parsing.ArgumentResult result, string option, string accepts, long min, long max)
+    {
+        var text = Token(result);
+        if (long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            && value >= min && value <= max)
+            return value;
+        result.AddError($"{option} must be {accepts}, got '{text}'.");
+        return min;
+    }
+
+    private static string Token(System.CommandLine.Parsing.ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
 
     private static NodeList Endpoint(ParseResult parse)
     {

@@ -1,0 +1,28 @@
+using Relay.Testing;
+
+namespace Relay.Client.Tests;
+
+/// <summary>Bad options and values, for every form of the console client: one plain line and exit code 2, no stack trace.</summary>
+public sealed class CommandLineTests
+{
+    [Theory]
+    [InlineData("--port 99999", "--port must be a port number 1-65535, got '99999'.")]
+    [InlineData("--port abc", "--port must be a port number 1-65535, got 'abc'.")]
+    [InlineData("--port 0", "--port must be a port number 1-65535, got '0'.")]
+    [InlineData("--nodes bad", "--nodes: 'bad' is not host:port")]
+    [InlineData("--bogus", "Unrecognized command or argument '--bogus'.")]
+    [InlineData("listen --count x", "--count must be a number of messages, 1 or more, got 'x'.")]
+    [InlineData("listen --count -1", "--count must be a number of messages, 1 or more, got '-1'.")]
+    [InlineData("listen --timeout soon", "--timeout must be a number of seconds above 0, got 'soon'.")]
+    [InlineData("listen --port abc", "--port must be a port number 1-65535, got 'abc'.")]
+    [InlineData("send --to x hi", "--to must be a client id (a positive number), got 'x'.")]
+    [InlineData("send --to 0 hi", "--to must be a client id (a positive number), got '0'.")]
+    [InlineData("send --port 70000 --to 1 hi", "--port must be a port number 1-65535, got '70000'.")]
+    public async Task Refuses_a_bad_option_with_one_line_naming_it_and_exit_code_2(string arguments, string message)
+    {
+        await using var client = TestProcess.StartProject("Relay.Client", arguments.Split(' '));
+
+        Assert.Equal(2, await client.WaitForExitAsync());
+        Assert.Equal($"relay-client: {message} (see --help)", client.Transcript);
+    }
+}
