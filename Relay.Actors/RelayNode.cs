@@ -5,7 +5,6 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
-using Relay.Actors.Cluster;
 using Relay.Actors.Fanout;
 using Relay.Actors.Ids;
 using Relay.Actors.Presence;
@@ -24,11 +23,12 @@ public sealed class RelayNode : IAsyncDisposable
 {
     private const string RegistryTypeName = "client-registry";
 
-    private RelayNode(ActorSystem system, RelaySettings settings, IPEndPoint clientEndpoint)
+    private RelayNode(ActorSystem system, RelaySettings settings, IPEndPoint clientEndpoint, int maxConnections)
     {
         System = system;
         Settings = settings;
         ClientEndpoint = clientEndpoint;
+        MaxConnections = maxConnections;
     }
 
     /// <summary>The node's actor system.</summary>
@@ -39,6 +39,9 @@ public sealed class RelayNode : IAsyncDisposable
 
     /// <summary>Where clients connect (the actual port when 0 was asked for).</summary>
     public IPEndPoint ClientEndpoint { get; }
+
+    /// <summary>Most clients connected at once (relay.client-endpoint.max-connections, resolved).</summary>
+    public int MaxConnections { get; }
 
     /// <summary>Where other nodes reach this one (the actual port when 0 was asked for).</summary>
     public Address ClusterAddress => Akka.Cluster.Cluster.Get(System).SelfAddress;
@@ -76,7 +79,7 @@ public sealed class RelayNode : IAsyncDisposable
     public static async Task<RelayNode> StartAsync(Config config, CancellationToken cancellation = default, string systemName = "relay")
     {
         var settings = RelaySettings.Create(config);
-        ClusterPort.EnsureFree(config.GetString("akka.remote.dot-netty.tcp.hostname"), config.GetInt("akka.remote.dot-netty.tcp.port"));
+        RefuseTakenPorts(settings, config);
         LoadLazyAssemblies();
         // The extensions' serializers must be known from the first gossip on, not from the moment
         // the extension is first used, or early messages from other nodes fail to deserialize.
@@ -97,13 +100,27 @@ public sealed class RelayNode : IAsyncDisposable
             shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-listening",
                 () => listener.Ask<Done>(new StopListening(leaveTimeout), leaveTimeout + TimeSpan.FromSeconds(2)));
 
-            return new RelayNode(system, settings, (IPEndPoint)bound.Endpoint);
+            return new RelayNode(system, settings, (IPEndPoint)bound.Endpoint, bound.MaxConnections);
         }
         catch
         {
             await system.Terminate().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private static void RefuseTakenPorts(RelaySettings settings, Config config)
+    {
+        if (PortProbe.IsTaken(settings.Host, settings.Port))
+            throw new InvalidOperationException(
+                $"Cannot listen on {settings.Host}:{settings.Port}: Address already in use. Is another node using the port? Choose another with --port.");
+
+        var clusterHost = config.GetString("akka.remote.dot-netty.tcp.hostname");
+        var clusterPort = config.GetInt("akka.remote.dot-netty.tcp.port");
+        if (PortProbe.IsTaken(clusterHost, clusterPort))
+            throw new InvalidOperationException(
+                $"Cluster port {clusterHost}:{clusterPort} is in use by another process (another node?). " +
+                "Give each node on one machine its own --cluster-port (0 picks a free one).");
     }
 
     /// <summary>

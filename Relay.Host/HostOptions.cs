@@ -8,8 +8,11 @@ namespace Relay.Host;
 /// defaults (hocon/relay.conf) stay the single source of default values: an option left out
 /// changes nothing.
 /// </summary>
-internal sealed record HostOptions(string? Host, int? Port, FileInfo? ConfigFile, int? ClusterPort, string[] Seeds, string? PublicHost)
+internal sealed record HostOptions(
+    string? Host, int? Port, FileInfo? ConfigFile, int? ClusterPort, string[] Seeds, string? PublicHost, string? LogLevel)
 {
+    private static readonly string[] LogLevels = ["debug", "info", "warning", "error"];
+
     private static readonly Option<string?> HostOption = new("--host")
     {
         Description = "Address to listen on for clients (default from relay.conf: 127.0.0.1). Anything but loopback exposes the relay.",
@@ -35,6 +38,19 @@ internal sealed record HostOptions(string? Host, int? Port, FileInfo? ConfigFile
     private static readonly Option<string?> PublicHostOption = new("--public-host")
     {
         Description = "Host name or address other nodes use to reach this one, when it differs from --host (NAT, 0.0.0.0 binds).",
+    };
+
+    private static readonly Option<string?> LogLevelOption = new("--log-level")
+    {
+        Description = "What the node logs: debug, info, warning or error (default from relay.conf: warning).",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (LogLevels.Contains(text, StringComparer.OrdinalIgnoreCase))
+                return text.ToUpperInvariant();
+            result.AddError($"--log-level must be one of {string.Join(", ", LogLevels)}, got '{text}'.");
+            return null;
+        },
     };
 
     /// <summary>The root command; <paramref name="run"/> gets the parsed options.</summary>
@@ -65,6 +81,7 @@ internal sealed record HostOptions(string? Host, int? Port, FileInfo? ConfigFile
             ClusterPortOption,
             SeedsOption,
             PublicHostOption,
+            LogLevelOption,
         };
         command.SetAction((parse, token) => run(
             new HostOptions(
@@ -73,7 +90,8 @@ internal sealed record HostOptions(string? Host, int? Port, FileInfo? ConfigFile
                 parse.GetValue(ConfigOption),
                 parse.GetValue(ClusterPortOption),
                 parse.GetValue(SeedsOption) ?? [],
-                parse.GetValue(PublicHostOption)),
+                parse.GetValue(PublicHostOption),
+                parse.GetValue(LogLevelOption)),
             token));
         return command;
     }
@@ -111,6 +129,8 @@ internal sealed record HostOptions(string? Host, int? Port, FileInfo? ConfigFile
             lines.Add($"akka.remote.dot-netty.tcp.port = {ClusterPort}");
         if (PublicHost is not null)
             lines.Add($"akka.remote.dot-netty.tcp.public-hostname = \"{PublicHost}\"");
+        if (LogLevel is not null)
+            lines.Add($"akka.loglevel = {LogLevel}");
         if (Seeds.Length > 0)
             lines.Add($"akka.cluster.seed-nodes = [{string.Join(", ", Seeds.Select(seed => $"\"akka.tcp://relay@{seed}\""))}]");
         return string.Join('\n', lines);

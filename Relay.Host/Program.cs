@@ -50,6 +50,7 @@ static async Task<int> RunAsync(HostOptions options, CancellationToken cancellat
 
     Console.WriteLine($"RelayChat node listening on {node.ClientEndpoint}");
     Console.WriteLine($"cluster member {node.ClusterAddress}");
+    Console.WriteLine($"at most {node.MaxConnections} clients at once (relay.client-endpoint.max-connections)");
     await node.WhenTerminated;
     return 0;
 }

@@ -17,8 +17,8 @@ public sealed record AwaitBinding
     public static readonly AwaitBinding Instance = new();
 }
 
-/// <summary>The listener's answer to <see cref="AwaitBinding"/>: where clients connect.</summary>
-public sealed record ListenerBound(EndPoint Endpoint);
+/// <summary>The listener's answer to <see cref="AwaitBinding"/>: where clients connect, and how many may at once.</summary>
+public sealed record ListenerBound(EndPoint Endpoint, int MaxConnections);
 
 /// <summary>
 /// Shutdown: refuse new clients, tell the connected ones to reconnect to another node, wait for
@@ -106,7 +106,7 @@ internal sealed class RelayListener : ReceiveActor, IWithStash, IWithTimers
     {
         Receive<TcpMessage.Connected>(HandleConnected);
         Receive<Terminated>(_ => HandleConnectionEnded());
-        Receive<AwaitBinding>(_ => Sender.Tell(new ListenerBound(endpoint)));
+        Receive<AwaitBinding>(_ => Sender.Tell(new ListenerBound(endpoint, _maxConnections)));
         Receive<StopListening>(request => Leave(endpoint, tcpListener, request.Within, Sender));
         // What the refused clients' sockets report as they close.
         Receive<TcpMessage.ConnectionClosed>(_ => _refusalsInFlight--);

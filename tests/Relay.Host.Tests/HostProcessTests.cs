@@ -61,10 +61,36 @@ public sealed class HostProcessTests
         await using var second = TestProcess.StartProject("Relay.Host", "--port", first.ClientEndpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.Equal(1, await second.WaitForExitAsync());
-        // Akka.IO logs the socket error with its trace; what the user reads last is one clear line.
-        Assert.StartsWith(
-            $"relay: Cannot listen on 127.0.0.1:{first.ClientEndpoint.Port}: Address already in use.",
-            second.Transcript.Split('\n')[^1]);
+        // Checked before the node starts: one clear line, no transport's stack trace before it.
+        Assert.Equal(
+            $"relay: Cannot listen on 127.0.0.1:{first.ClientEndpoint.Port}: Address already in use. Is another node using the port? Choose another with --port.",
+            second.Transcript);
+    }
+
+    [Fact]
+    public async Task Starts_with_three_plain_lines_and_no_warning()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        await node.Process.WaitForLineAsync(l => l.StartsWith("at most ", StringComparison.Ordinal), what: "the connection limit line");
+        // A client gets its id: the id allocator singleton was found, and would have been warned about by now.
+        var (client, _) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
+        await client.DisposeAsync();
+
+        var lines = node.Process.Transcript.Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("RelayChat node listening on 127.0.0.1:", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("cluster member akka.tcp://relay@127.0.0.1:", lines[1], StringComparison.Ordinal);
+        Assert.Matches(@"^at most \d+ clients at once \(relay.client-endpoint.max-connections\)$", lines[2]);
+    }
+
+    [Fact]
+    public async Task Shows_Akkas_info_lines_with_log_level_info()
+    {
+        await using var node = await NodeProcess.StartAsync("--log-level", "info");
+
+        Assert.Contains(
+            node.Process.Transcript.Split('\n'),
+            line => line.StartsWith("[INFO]", StringComparison.Ordinal) && line.Contains("Listening for clients on 127.0.0.1:", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -77,7 +103,7 @@ public sealed class HostProcessTests
         Assert.Equal(1, await second.WaitForExitAsync());
         Assert.Equal(
             $"relay: Cluster port 127.0.0.1:{port} is in use by another process (another node?). Give each node on one machine its own --cluster-port (0 picks a free one).",
-            second.Transcript.Split('\n')[^1]);
+            second.Transcript);
     }
 
     [Fact]
@@ -102,6 +128,7 @@ public sealed class HostProcessTests
     [InlineData("--seeds", "nope", "relay: --seeds takes host:port pairs, got 'nope'. (see --help)")]
     [InlineData("--config", "/no/such/file.conf", "relay: File does not exist: '/no/such/file.conf'. (see --help)")]
     [InlineData("--bogus", "x", "relay: Unrecognized command or argument '--bogus'. (see --help)")]
+    [InlineData("--log-level", "loud", "relay: --log-level must be one of debug, info, warning, error, got 'loud'. (see --help)")]
     public async Task Refuses_each_bad_option_with_one_line_and_the_usage_exit_code(string option, string value, string expected)
     {
         await using var host = TestProcess.StartProject("Relay.Host", option, value);

@@ -1,23 +1,24 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Relay.Actors.Cluster;
+namespace Relay.Actors;
 
 /// <summary>
-/// Refuses a cluster port another process listens on, before Akka.Remote binds it. DotNetty binds
-/// with .NET's ReuseAddress, which on Linux also sets SO_REUSEPORT: a second node on a busy port
-/// would start without a word and share the port (and the address) with the first.
+/// Refuses, before the node starts, a port another process listens on: with one clear line
+/// instead of a transport's stack trace, and for the cluster port at all. DotNetty binds it with
+/// .NET's ReuseAddress, which on Linux also sets SO_REUSEPORT, so a second node on a busy cluster
+/// port would start without a word and share the port (and the address) with the first.
 /// </summary>
-internal static class ClusterPort
+internal static class PortProbe
 {
     private const int SolSocket = 1;
     private const int SoReuseAddr = 2;
 
-    /// <summary>Throws when another process listens on <paramref name="host"/>:<paramref name="port"/>.</summary>
-    public static void EnsureFree(string host, int port)
+    /// <summary>True when another process listens on <paramref name="host"/>:<paramref name="port"/> (Linux; elsewhere never).</summary>
+    public static bool IsTaken(string host, int port)
     {
         if (port == 0 || !OperatingSystem.IsLinux() || !IPAddress.TryParse(host, out var address))
-            return;
+            return false;
 
         using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         // SO_REUSEADDR alone: a port a node that just died left in TIME_WAIT may be bound again (so
@@ -27,12 +28,11 @@ internal static class ClusterPort
         {
             probe.Bind(new IPEndPoint(address, port));
             probe.Listen(1);
+            return false;
         }
         catch (SocketException error) when (error.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
-            throw new InvalidOperationException(
-                $"Cluster port {host}:{port} is in use by another process (another node?). " +
-                "Give each node on one machine its own --cluster-port (0 picks a free one).");
+            return true;
         }
     }
 }
