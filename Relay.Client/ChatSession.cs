@@ -34,9 +34,13 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
     // PINGs the user sent whose PONG has not come: PONGs come in order, so the final PING's is the one after them.
     private int _userPings;
     private volatile bool _leaving;
+    private volatile bool _refused;
     private RelayClient _client = client;
 
-    /// <summary>Runs the chat; the exit code is 0 when the user left, 1 when no server was left.</summary>
+    /// <summary>
+    /// Runs the chat; the exit code is 0 when the user left and every line was taken, 1 when a line
+    /// was refused (by the server, or here for bad usage) or no server was left.
+    /// </summary>
     public async Task<int> RunAsync()
     {
         var input = new ChatInput();
@@ -72,7 +76,7 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
 
         await FinishAsync(receiving).ConfigureAwait(false);
         await _client.DisposeAsync().ConfigureAwait(false);
-        return 0;
+        return _refused ? 1 : 0;
     }
 
     private async Task<bool> FailOverAsync()
@@ -169,7 +173,8 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
                 output.Print(ChatInput.HelpText);
                 return true;
             case ChatAction.Continue { Problem: { } problem }:
-                output.Print(problem);
+                _refused = true;
+                output.PrintError(problem);
                 return true;
             case ChatAction.Quit:
                 return false;
@@ -225,7 +230,16 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
                     continue;
                 }
 
-                output.Print(Describe(relayEvent));
+                var line = Describe(relayEvent);
+                if (relayEvent is ErrorReceived or DeliveryFailed)
+                {
+                    _refused = true;
+                    output.PrintError(line);
+                }
+                else
+                {
+                    output.Print(line);
+                }
             }
 
             if (!_leaving)

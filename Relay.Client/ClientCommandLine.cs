@@ -78,7 +78,9 @@ internal static class ClientCommandLine
         });
 
         var root = new RootCommand(
-            "RelayChat console client. With no command: chat at a prompt, or read commands line by line when input is piped.")
+            "RelayChat console client. With no command: chat at a prompt, or read commands line by line when input is piped. " +
+            "Errors go to stderr. Exit codes: 0 all went well; 1 the server refused a line (or a piped line was not a valid command), " +
+            "or no node could be reached; 2 a bad option or value.")
         {
             HostOption,
             PortOption,

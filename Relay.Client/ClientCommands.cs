@@ -44,8 +44,14 @@ internal static class ClientCommands
                 if (relayEvent is PongReceived)
                     return exitCode;
                 if (relayEvent is ErrorReceived)
+                {
                     exitCode = 1;
-                Console.WriteLine(EventText.Of(relayEvent));
+                    Console.Error.WriteLine(EventText.Of(relayEvent));
+                }
+                else
+                {
+                    Console.WriteLine(EventText.Of(relayEvent));
+                }
             }
         }
         catch (RelayConnectionException error)

@@ -11,4 +11,11 @@ internal sealed class PlainOutput : IChatOutput
         lock (_gate)
             Console.Out.WriteLine(line);
     }
+
+    /// <inheritdoc />
+    public void PrintError(string line)
+    {
+        lock (_gate)
+            Console.Error.WriteLine(line);
+    }
 }

@@ -32,8 +32,9 @@ public sealed partial class ConsoleClientTests
         await chat.Process.WaitForLineAsync(l => l == $"2 in {room}: {low}, {high}", what: "the member list");
         await chat.Process.WaitForLineAsync(l => l.StartsWith("rooms: ", StringComparison.Ordinal) && l.Contains($"{room} (2)", StringComparison.Ordinal), what: "the room list");
         await chat.Process.WaitForLineAsync(l => l == $"left {room}", what: "the leave confirmation");
-        await chat.Process.WaitForLineAsync(l => l == $"error NOT_MEMBER: not in room {room}; JOIN:{room} first", what: "the refusal after leaving");
-        Assert.Equal(0, await chat.Process.WaitForExitAsync());
+        await chat.Process.WaitForErrorLineAsync(l => l == $"error NOT_MEMBER: not in room {room}; JOIN:{room} first", what: "the refusal after leaving");
+        // A piped line the server refused: exit code 1.
+        Assert.Equal(1, await chat.Process.WaitForExitAsync());
     }
 
     [Fact]
@@ -84,19 +85,12 @@ public sealed partial class ConsoleClientTests
         chat.Process.CloseInput();
 
         Assert.Equal(new MessageReceived(chat.Id, "did you get this?"), await other.NextEventAsync());
-        var receipts = new[]
-        {
-            await chat.Process.WaitForLineAsync(l => l.StartsWith('#'), what: "the first receipt"),
-            await chat.Process.WaitForLineAsync(l => l.StartsWith('#'), what: "the second receipt"),
-        };
-        Assert.Equal(0, await chat.Process.WaitForExitAsync());
-        // Numbered in the order sent; the two receipts may come back in either order.
-        string[] expected =
-        [
-            $"#1 to {other.Id} \"did you get this?\": delivered",
+        // Numbered in the order sent; a message not delivered is an error (stderr, exit code 1).
+        Assert.Equal($"#1 to {other.Id} \"did you get this?\": delivered", await chat.Process.WaitForLineAsync(l => l.StartsWith('#'), what: "the first receipt"));
+        Assert.Equal(
             "#2 to 987654321 \"anyone there?\": not delivered: UNKNOWN_TARGET (no client 987654321)",
-        ];
-        Assert.Equal(expected, receipts.Order(StringComparer.Ordinal));
+            await chat.Process.WaitForErrorLineAsync(l => l.StartsWith('#'), what: "the second receipt"));
+        Assert.Equal(1, await chat.Process.WaitForExitAsync());
     }
 
     [Fact]
@@ -113,11 +107,12 @@ public sealed partial class ConsoleClientTests
         foreach (var line in bad)
         {
             var name = line.Split(' ')[0];
-            await chat.Process.WaitForLineAsync(l => l.StartsWith($"usage: {name} ", StringComparison.Ordinal), what: $"the usage line for '{line}'");
+            await chat.Process.WaitForErrorLineAsync(l => l.StartsWith($"usage: {name} ", StringComparison.Ordinal), what: $"the usage line for '{line}'");
         }
 
         await chat.Process.WaitForLineAsync(l => l == "pong", what: "the pong after them");
-        Assert.Equal(0, await chat.Process.WaitForExitAsync());
+        // Piped lines that were not valid commands: exit code 1.
+        Assert.Equal(1, await chat.Process.WaitForExitAsync());
         Assert.DoesNotContain("Exception", chat.Process.Transcript, StringComparison.Ordinal);
     }
 

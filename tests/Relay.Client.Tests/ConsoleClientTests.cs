@@ -25,8 +25,9 @@ public sealed partial class ConsoleClientTests(NodeFixture fixture) : IClassFixt
         await listener.WaitForLineAsync(l => l == $"from {chatId}: 안녕 two-step", what: "the two-step message");
         await listener.WaitForLineAsync(l => l == $"from {chatId}: one-line form", what: "the one-line message");
         Assert.Equal(0, await listener.WaitForExitAsync());
-        await chat.WaitForLineAsync(l => l == "error UNKNOWN_TARGET: no client 987654", what: "the error for the unknown id");
-        Assert.Equal(0, await chat.WaitForExitAsync());
+        await chat.WaitForErrorLineAsync(l => l == "error UNKNOWN_TARGET: no client 987654", what: "the error for the unknown id");
+        // The server refused a piped line: errors go to stderr, and the exit code says so.
+        Assert.Equal(1, await chat.WaitForExitAsync());
     }
 
     [Fact]
@@ -47,7 +48,7 @@ public sealed partial class ConsoleClientTests(NodeFixture fixture) : IClassFixt
         await using var send = TestProcess.StartProject("Relay.Client", ["send", "--to", "999999", "anyone?", .. Endpoint]);
 
         Assert.Equal(1, await send.WaitForExitAsync());
-        Assert.Contains("error UNKNOWN_TARGET: no client 999999", send.Transcript);
+        Assert.Equal("error UNKNOWN_TARGET: no client 999999", await send.WaitForErrorLineAsync(l => l.StartsWith("error", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public sealed partial class TestProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Channel<string> _stdout = Channel.CreateUnbounded<string>();
+    private readonly Channel<string> _stderr = Channel.CreateUnbounded<string>();
     private readonly List<string> _transcript = new();
 
     private TestProcess(Process process) => _process = process;
@@ -71,25 +72,12 @@ public sealed partial class TestProcess : IAsyncDisposable
     }
 
     /// <summary>Waits for a stdout line matching <paramref name="match"/>; lines before it are skipped.</summary>
-    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan? timeout = null, string? what = null)
-    {
-        var limit = timeout ?? TimeSpan.FromSeconds(30);
-        using var cancel = new CancellationTokenSource(limit);
-        try
-        {
-            while (true)
-            {
-                var line = await _stdout.Reader.ReadAsync(cancel.Token);
-                if (match(line))
-                    return line;
-            }
-        }
-        catch (Exception error) when (error is OperationCanceledException or ChannelClosedException)
-        {
-            var reason = error is ChannelClosedException ? "the process ended" : $"none within {limit.TotalSeconds} s";
-            throw new TimeoutException($"waiting for {what ?? "a line"}: {reason}. Output so far:\n{Transcript}");
-        }
-    }
+    public Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan? timeout = null, string? what = null) =>
+        WaitAsync(_stdout, match, timeout, what);
+
+    /// <summary>Waits for a stderr line matching <paramref name="match"/>; lines before it are skipped.</summary>
+    public Task<string> WaitForErrorLineAsync(Func<string, bool> match, TimeSpan? timeout = null, string? what = null) =>
+        WaitAsync(_stderr, match, timeout, what);
 
     /// <summary>Writes one line to the process's stdin.</summary>
     public async Task WriteLineAsync(string line)
@@ -136,19 +124,38 @@ public sealed partial class TestProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    private async Task<string> WaitAsync(Channel<string> lines, Func<string, bool> match, TimeSpan? timeout, string? what)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        using var cancel = new CancellationTokenSource(limit);
+        try
+        {
+            while (true)
+            {
+                var line = await lines.Reader.ReadAsync(cancel.Token);
+                if (match(line))
+                    return line;
+            }
+        }
+        catch (Exception error) when (error is OperationCanceledException or ChannelClosedException)
+        {
+            var reason = error is ChannelClosedException ? "the process ended" : $"none within {limit.TotalSeconds} s";
+            throw new TimeoutException($"waiting for {what ?? "a line"}: {reason}. Output so far:\n{Transcript}");
+        }
+    }
+
     private void OnOutput(string? line, bool toChannel)
     {
+        var lines = toChannel ? _stdout : _stderr;
         if (line is null)
         {
-            if (toChannel)
-                _stdout.Writer.TryComplete();
+            lines.Writer.TryComplete();
             return;
         }
 
         lock (_transcript)
             _transcript.Add(line);
-        if (toChannel)
-            _stdout.Writer.TryWrite(line);
+        lines.Writer.TryWrite(line);
     }
 
     private void Signal(int signal)
