@@ -112,8 +112,7 @@ public sealed class RelayNode : IAsyncDisposable
     private static void RefuseTakenPorts(RelaySettings settings, Config config)
     {
         if (PortProbe.IsTaken(settings.Host, settings.Port))
-            throw new InvalidOperationException(
-                $"Cannot listen on {settings.Host}:{settings.Port}: Address already in use. Is another node using the port? Choose another with --port.");
+            throw new InvalidOperationException(RelayListener.CannotListen(settings.Host, settings.Port, "Address already in use"));
 
         var clusterHost = config.GetString("akka.remote.dot-netty.tcp.hostname");
         var clusterPort = config.GetInt("akka.remote.dot-netty.tcp.port");

@@ -414,7 +414,10 @@ public sealed partial class ClientSession : ILineSink, IDisposable
                 ExpireReceipts();
                 break;
             case SessionTimer.Drain when _state == SessionState.Draining:
-                _log.Warning("Client {0}: {1} bytes reserved for it never arrived; closing it anyway", _clientId, _output.QueuedBytes);
+                // A client that quit and does not read keeps its output queued: that is no fault
+                // of the node's, and the close simply follows its last byte, as ever.
+                if (_output.ReservedNotArrived > 0)
+                    _log.Warning("Client {0}: {1} bytes reserved for it never arrived; closing it anyway", _clientId, _output.ReservedNotArrived);
                 _state = SessionState.Closing;
                 break;
             case SessionTimer.Barrier:

@@ -45,6 +45,12 @@ internal sealed class SessionOutput : IDisposable
     /// <summary>Bytes the transport has taken so far: every line that ends at or before this position is out.</summary>
     public long TotalTaken { get; private set; }
 
+    /// <summary>
+    /// Bytes senders have reserved for the client whose delivery has not reached the session yet
+    /// (the account, less what the session holds and the transport has not taken).
+    /// </summary>
+    public long ReservedNotArrived => Inbox.QueuedBytes - (TotalAppended - TotalTaken);
+
     /// <summary>The transport took the write in flight.</summary>
     public void WriteCompleted()
     {

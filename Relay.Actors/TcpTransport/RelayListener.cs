@@ -42,6 +42,10 @@ public sealed record StopListening(TimeSpan Within);
 /// </remarks>
 internal sealed class RelayListener : ReceiveActor, IWithStash, IWithTimers
 {
+    /// <summary>The one line a user reads when the client port cannot be listened on.</summary>
+    internal static string CannotListen(string host, int port, string reason) =>
+        $"Cannot listen on {host}:{port}: {reason}. Is another node using the port? Choose another with --port.";
+
     private const string LeaveDeadline = "leave-deadline";
     private const int MaxRefusalsWithReply = 32;
 
@@ -94,8 +98,7 @@ internal sealed class RelayListener : ReceiveActor, IWithStash, IWithTimers
         Receive<TcpMessage.CommandFailed>(failed =>
         {
             var reason = failed.Cause.HasValue ? failed.Cause.Value.Message : "unknown reason";
-            var error = new InvalidOperationException(
-                $"Cannot listen on {_settings.Host}:{_settings.Port}: {reason}. Is another node using the port? Choose another with --port.");
+            var error = new InvalidOperationException(CannotListen(_settings.Host, _settings.Port, reason));
             Become(() => Receive<AwaitBinding>(_ => Sender.Tell(new Status.Failure(error))));
             Stash.UnstashAll();
         });
