@@ -42,6 +42,9 @@ public enum CommandKind : byte
     /// <summary><c>QUIT</c>.</summary>
     Quit,
 
+    /// <summary><c>HELLO</c>: the greeting again (over UDP, the datagram that starts a session).</summary>
+    Hello,
+
     /// <summary>A line the server refuses; <see cref="ClientCommand.Error"/> says why.</summary>
     Invalid,
 }

@@ -47,6 +47,8 @@ public static class CommandParser
             return ClientCommand.Of(CommandKind.Ping);
         if (Is(line, Wire.Quit))
             return ClientCommand.Of(CommandKind.Quit);
+        if (Is(line, Wire.Hello))
+            return ClientCommand.Of(CommandKind.Hello);
 
         // A command word without its colon ("JOIN"): tell the client what the command looks like.
         if (colon < 0 && BareKeyword(line) is { } bare)

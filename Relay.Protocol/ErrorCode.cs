@@ -38,4 +38,10 @@ public enum ErrorCode : byte
     /// the cause being another code (e.g. <see cref="UnknownTarget"/>) or <c>TIMEOUT</c>/<c>DISCONNECTED</c>.
     /// </summary>
     NotDelivered,
+
+    /// <summary>A JSON connection sent a line that is not one JSON object.</summary>
+    BadJson,
+
+    /// <summary>A UDP datagram from an address with no session: send <c>HELLO</c> first.</summary>
+    NoSession,
 }

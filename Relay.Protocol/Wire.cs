@@ -48,6 +48,12 @@ public static class Wire
     /// <summary>Client → server: close this connection cleanly.</summary>
     public static ReadOnlySpan<byte> Quit => "QUIT"u8;
 
+    /// <summary>
+    /// Client → server: asks for the greeting again (<c>YOUR_ID</c>, or the JSON hello); over UDP,
+    /// the datagram that starts a session.
+    /// </summary>
+    public static ReadOnlySpan<byte> Hello => "HELLO"u8;
+
     /// <summary>Server → client, first line: <c>YOUR_ID:&lt;id&gt;</c>.</summary>
     public static ReadOnlySpan<byte> YourId => "YOUR_ID:"u8;
 
@@ -106,6 +112,8 @@ public static class Wire
         ErrorCode.NotMember => "NOT_MEMBER"u8,
         ErrorCode.TooManyRooms => "TOO_MANY_ROOMS"u8,
         ErrorCode.NotDelivered => "NOT_DELIVERED"u8,
+        ErrorCode.BadJson => "BAD_JSON"u8,
+        ErrorCode.NoSession => "NO_SESSION"u8,
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 

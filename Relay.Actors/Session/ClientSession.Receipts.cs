@@ -84,6 +84,8 @@ public sealed partial class ClientSession
         }
 
         ServerLines.From(_output.Delivered, envelope.SenderId, envelope.Payload);
+        // A JSON client's line is written now, so that its end is known.
+        _output.Flush();
         _owedReceipts.Enqueue(new OwedReceipt(_output.TotalAppended, envelope.ReplyTo, envelope.ReceiptId));
     }
 

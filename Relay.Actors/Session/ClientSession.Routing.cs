@@ -165,7 +165,7 @@ public sealed partial class ClientSession
             if (purpose == BarrierPurpose.Ping)
             {
                 if (IsAnswering)
-                    ServerLines.Pong(_output.Replies);
+                    Pong();
             }
             else if (purpose == BarrierPurpose.Drain && _state == SessionState.Draining)
             {

@@ -89,6 +89,8 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         _timers.Cancel(SessionTimer.PartialLine);
         if (_state == SessionState.Relaying)
         {
+            if (_dialect == Dialect.Undecided)
+                ChooseDialect(chunk);
             _terminatesLines = _terminatesLines || chunk.Contains(Wire.LineFeed);
             _framer.Feed(chunk, this);
         }
@@ -198,6 +200,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     {
         Shutdown();
         _framer.Dispose();
+        _translated.Dispose();
         _output.Dispose();
     }
 
@@ -206,7 +209,15 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         if (_state != SessionState.Relaying)
             return;
 
-        var command = CommandParser.Parse(line);
+        if (_dialect == Dialect.Json)
+            OnJsonLine(line);
+        else
+            Execute(CommandParser.Parse(line));
+    }
+
+    /// <summary>Carries out one command, whichever protocol it came in.</summary>
+    private void Execute(ClientCommand command)
+    {
         switch (command.Kind)
         {
             case CommandKind.To:
@@ -244,6 +255,9 @@ public sealed partial class ClientSession : ILineSink, IDisposable
                 break;
             case CommandKind.Quit:
                 BeginDraining();
+                break;
+            case CommandKind.Hello:
+                ServerLines.YourId(_output.Replies, _clientId);
                 break;
             case CommandKind.Invalid when command.Refused == CommandKind.ToAck && !command.Name.IsEmpty:
                 RefuseReceipt(command.Name, command.Error);
@@ -296,6 +310,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         if (_state == SessionState.Closed)
             return;
 
+        _output.Flush();
         DeliverBatches();
         var othersKeepUp = _state == SessionState.Relaying && ConfirmRemoteLines();
         if (_output.QueuedBytes > _settings.MaxOutboundBytes)

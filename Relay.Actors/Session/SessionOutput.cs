@@ -1,5 +1,7 @@
 using System.Buffers;
 using Akka.IO;
+using Relay.Protocol;
+using Relay.Protocol.Json;
 
 namespace Relay.Actors.Session;
 
@@ -9,11 +11,20 @@ namespace Relay.Actors.Session;
 /// were counted by their senders when they reserved room in the <see cref="ClientInbox"/>
 /// (<see cref="Delivered"/>). Bytes leave the account when the transport has taken them.
 /// </summary>
-/// <remarks>Not thread-safe: owned by one session.</remarks>
+/// <remarks>
+/// Every line is produced as text. For a client that speaks JSON (<see cref="SpeakJson"/>) lines are
+/// staged as text and written as JSON objects at <see cref="Flush"/>, with the reference of the
+/// command they answer; the account then grows by the difference, so it stays exact in the bytes
+/// the client is really sent. Not thread-safe: owned by one session.
+/// </remarks>
 internal sealed class SessionOutput : IDisposable
 {
     private readonly OutboundBuffer _buffer = new();
     private readonly ReplyWriter _replies;
+    private LineScratch? _staged;
+    private StagedDeliveries? _stagedDeliveries;
+    // Bytes of the staged lines that senders reserved already (deliveries, as opposed to replies).
+    private int _stagedReserved;
 
     public SessionOutput(ClientInbox inbox)
     {
@@ -21,14 +32,17 @@ internal sealed class SessionOutput : IDisposable
         _replies = new ReplyWriter(this);
     }
 
+    /// <summary>True once the client speaks JSON: every line from now on goes out as a JSON object.</summary>
+    public bool SpeaksJson => _staged is not null;
+
     /// <summary>The account other clients reserve room in before they send.</summary>
     public ClientInbox Inbox { get; }
 
     /// <summary>Where the session writes its own lines (YOUR_ID, errors, PONG, RECONNECT); counted as written.</summary>
-    public IBufferWriter<byte> Replies => _replies;
+    public IBufferWriter<byte> Replies => _staged ?? (IBufferWriter<byte>)_replies;
 
     /// <summary>Where deliveries from other clients go; their room was reserved by the sender.</summary>
-    public IBufferWriter<byte> Delivered => _buffer;
+    public IBufferWriter<byte> Delivered => _stagedDeliveries ?? (IBufferWriter<byte>)_buffer;
 
     /// <summary>Bytes queued for the client and not yet taken by the transport (reservations included).</summary>
     public long QueuedBytes => Inbox.QueuedBytes;
@@ -51,6 +65,35 @@ internal sealed class SessionOutput : IDisposable
     /// </summary>
     public long ReservedNotArrived => Inbox.QueuedBytes - (TotalAppended - TotalTaken);
 
+    /// <summary>From now on, lines go out as JSON objects.</summary>
+    public void SpeakJson()
+    {
+        _staged ??= new LineScratch();
+        _stagedDeliveries ??= new StagedDeliveries(this);
+    }
+
+    /// <summary>
+    /// Writes the staged lines as JSON objects carrying <paramref name="reference"/> (the <c>ref</c> of
+    /// the command they answer; empty for none). Does nothing for a text client.
+    /// </summary>
+    public void Flush(ReadOnlySpan<byte> reference = default)
+    {
+        if (_staged is null || _staged.Length == 0)
+            return;
+
+        var before = _buffer.TotalAppended;
+        foreach (var range in _staged.Written.Split(Wire.LineFeed))
+        {
+            var line = _staged.Written[range];
+            if (!line.IsEmpty)
+                JsonServerLines.ToJson(line, reference, _buffer);
+        }
+
+        Inbox.Add((int)(_buffer.TotalAppended - before) - _stagedReserved);
+        _staged.Clear();
+        _stagedReserved = 0;
+    }
+
     /// <summary>The transport took the write in flight.</summary>
     public void WriteCompleted()
     {
@@ -59,7 +102,11 @@ internal sealed class SessionOutput : IDisposable
         Inbox.Release(written);
     }
 
-    public void Dispose() => _buffer.Dispose();
+    public void Dispose()
+    {
+        _buffer.Dispose();
+        _staged?.Dispose();
+    }
 
     private sealed class ReplyWriter(SessionOutput output) : IBufferWriter<byte>
     {
@@ -72,5 +119,19 @@ internal sealed class SessionOutput : IDisposable
         public Memory<byte> GetMemory(int sizeHint = 0) => output._buffer.GetMemory(sizeHint);
 
         public Span<byte> GetSpan(int sizeHint = 0) => output._buffer.GetSpan(sizeHint);
+    }
+
+    /// <summary>Deliveries for a JSON client: staged with the replies, their reserved bytes noted.</summary>
+    private sealed class StagedDeliveries(SessionOutput output) : IBufferWriter<byte>
+    {
+        public void Advance(int count)
+        {
+            output._staged!.Advance(count);
+            output._stagedReserved += count;
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => output._staged!.GetMemory(sizeHint);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => output._staged!.GetSpan(sizeHint);
     }
 }

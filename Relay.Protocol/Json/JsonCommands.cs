@@ -1,0 +1,443 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace Relay.Protocol.Json;
+
+/// <summary>
+/// The JSON form of client commands. Each object is translated to the text line it stands for
+/// (<c>{"op":"to","to":2,"text":"hi"}</c> is <c>TO:2:hi</c>), so that one parser and one session
+/// serve both protocols; the client library translates the other way.
+/// </summary>
+/// <remarks>
+/// Parsing uses <see cref="Utf8JsonReader"/> over the received bytes: no reflection, no object per
+/// message, and the only copy is the message text written into the translated line (unescaped).
+/// Objects are checked strictly, so a program's mistake is named: every field is known, belongs
+/// to its op, appears once and has its type; names (rooms, refs) are written plainly.
+/// </remarks>
+public static class JsonCommands
+{
+    // A positive id fits in 18 decimal digits, the text protocol's limit.
+    private const long MaxId = 999_999_999_999_999_999;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 4 };
+
+    /// <summary>
+    /// Translates one JSON line (terminator removed). True: <paramref name="output"/> holds the text
+    /// command line (no terminator). False: it holds the content of an <c>ERROR:&lt;CODE&gt;:&lt;text&gt;</c>
+    /// line (no terminator) saying what is wrong. <paramref name="reference"/> is the object's
+    /// <c>ref</c> (empty if none or unreadable), to echo on its replies. Never throws.
+    /// </summary>
+    public static bool ToText(ReadOnlySpan<byte> json, IBufferWriter<byte> output, out ReadOnlySpan<byte> reference)
+    {
+        reference = default;
+        if (!Utf8.IsValid(json))
+            return Fail(output, ErrorCode.BadEncoding, "the line is not valid UTF-8"u8);
+
+        var fields = default(Fields);
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                return Fail(output, ErrorCode.BadJson, "expected one JSON object per line, like {\"op\":\"ping\"}"u8);
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var field = FieldOf(ref reader);
+                if (field == Field.Unknown)
+                    return FailField(output, "unknown field "u8, reader.ValueSpan);
+                if ((fields.Seen & field) != 0)
+                    return FailField(output, "field given twice: "u8, reader.ValueSpan);
+                fields.Seen |= field;
+
+                reader.Read();
+                if (fields.Take(field, ref reader) is var problem and not Problem.None)
+                    return Fail(output, problem == Problem.BadName ? ErrorCode.BadName : ErrorCode.BadFormat, RuleOf(field, problem));
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+                return Fail(output, ErrorCode.BadJson, "expected one JSON object per line, like {\"op\":\"ping\"}"u8);
+        }
+        catch (JsonException)
+        {
+            var detail = "not valid JSON (at byte "u8;
+            output.Write(Wire.Error);
+            output.Write(Wire.CodeOf(ErrorCode.BadJson));
+            output.WriteByte(Wire.Colon);
+            output.Write(detail);
+            output.WriteNumber(reader.BytesConsumed);
+            output.WriteByte((byte)')');
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escape that is not a Unicode character (an unpaired surrogate, \ud800).
+            return Fail(output, ErrorCode.BadEncoding, "\"text\" holds an escape that is not a Unicode character"u8);
+        }
+
+        reference = fields.Ref;
+        return Translate(ref fields, output);
+    }
+
+    /// <summary>
+    /// Writes the JSON object (with its terminator) for a text command line, with
+    /// <paramref name="reference"/> as its <c>ref</c> when given (a <c>TOACK</c>'s own ref wins).
+    /// False, writing nothing, for a line the text parser refuses.
+    /// </summary>
+    public static bool FromText(ReadOnlySpan<byte> line, IBufferWriter<byte> output, ReadOnlySpan<byte> reference = default)
+    {
+        var command = CommandParser.Parse(line);
+        JsonOutput json;
+        switch (command.Kind)
+        {
+            case CommandKind.To:
+            case CommandKind.ToAck:
+                json = JsonOutput.Start(output, JsonWire.ToOp);
+                json.Number(JsonWire.To, command.TargetId);
+                json.String(JsonWire.Text, command.Payload);
+                if (command.Kind == CommandKind.ToAck)
+                    reference = command.Name;
+                break;
+            case CommandKind.All:
+                json = JsonOutput.Start(output, JsonWire.AllOp);
+                json.String(JsonWire.Text, command.Payload);
+                break;
+            case CommandKind.Room:
+                json = JsonOutput.Start(output, JsonWire.RoomOp);
+                json.String(JsonWire.Room, command.Name);
+                json.String(JsonWire.Text, command.Payload);
+                break;
+            case CommandKind.Join:
+            case CommandKind.Leave:
+                json = JsonOutput.Start(output, command.Kind == CommandKind.Join ? JsonWire.JoinOp : JsonWire.LeaveOp);
+                json.String(JsonWire.Room, command.Name);
+                break;
+            case CommandKind.Rooms:
+                json = JsonOutput.Start(output, JsonWire.RoomsOp);
+                if (!command.Name.IsEmpty)
+                    json.String(JsonWire.After, command.Name);
+                break;
+            case CommandKind.Members:
+                json = JsonOutput.Start(output, JsonWire.MembersOp);
+                json.String(JsonWire.Room, command.Name);
+                if (command.Number > 0)
+                    json.Number(JsonWire.After, command.Number);
+                break;
+            case CommandKind.Who:
+                json = JsonOutput.Start(output, JsonWire.WhoOp);
+                if (command.Number > 0)
+                    json.Number(JsonWire.After, command.Number);
+                break;
+            case CommandKind.Watch:
+                json = JsonOutput.Start(output, JsonWire.WatchOp);
+                json.Bool(JsonWire.On, command.Number == 1);
+                break;
+            case CommandKind.Ping:
+                json = JsonOutput.Start(output, JsonWire.PingOp);
+                break;
+            case CommandKind.Quit:
+                json = JsonOutput.Start(output, JsonWire.QuitOp);
+                break;
+            case CommandKind.Hello:
+                json = JsonOutput.Start(output, JsonWire.HelloOp);
+                break;
+            default:
+                return false;
+        }
+
+        if (!reference.IsEmpty)
+            json.String(JsonWire.Ref, reference);
+        json.End();
+        return true;
+    }
+
+    private static bool Translate(ref Fields fields, IBufferWriter<byte> output)
+    {
+        if ((fields.Seen & Field.Op) == 0)
+            return Fail(output, ErrorCode.BadFormat, "missing field \"op\": every object says what it is, like {\"op\":\"ping\"}"u8);
+
+        var op = OpOf(fields.Op);
+        if (op == CommandKind.Invalid)
+            return FailField(output, "unknown op "u8, fields.Op, ErrorCode.UnknownCommand);
+
+        var allowed = AllowedFields(op);
+        if ((fields.Seen & ~allowed.All) is var extra and not 0)
+            return FailField(output, "field does not belong to this op: "u8, NameOf(extra));
+        if ((allowed.Required & ~fields.Seen) is var missing and not 0)
+            return FailField(output, "missing field "u8, NameOf(missing));
+        if (op == CommandKind.Rooms && fields.AfterNumber is not null)
+            return Fail(output, ErrorCode.BadFormat, "\"after\" of rooms is the last room of the previous page, a string"u8);
+        if (op is CommandKind.Who or CommandKind.Members && !fields.AfterRoom.IsEmpty)
+            return Fail(output, ErrorCode.BadFormat, "\"after\" is the last id of the previous page, an integer of 0 or more"u8);
+
+        switch (op)
+        {
+            case CommandKind.To when !fields.Ref.IsEmpty:
+                output.Write(Wire.ToAck);
+                output.Write(fields.Ref);
+                output.WriteByte(Wire.Colon);
+                output.WriteNumber(fields.To);
+                output.WriteByte(Wire.Colon);
+                return fields.WriteText(output);
+            case CommandKind.To:
+                output.Write(Wire.To);
+                output.WriteNumber(fields.To);
+                output.WriteByte(Wire.Colon);
+                return fields.WriteText(output);
+            case CommandKind.All:
+                output.Write(Wire.All);
+                return fields.WriteText(output);
+            case CommandKind.Room:
+                output.Write(Wire.Room);
+                output.Write(fields.Room);
+                output.WriteByte(Wire.Colon);
+                return fields.WriteText(output);
+            case CommandKind.Join:
+                output.Write(Wire.Join);
+                output.Write(fields.Room);
+                return true;
+            case CommandKind.Leave:
+                output.Write(Wire.Leave);
+                output.Write(fields.Room);
+                return true;
+            case CommandKind.Rooms:
+                output.Write(Wire.Rooms);
+                if (!fields.AfterRoom.IsEmpty)
+                {
+                    output.WriteByte(Wire.Colon);
+                    output.Write(fields.AfterRoom);
+                }
+
+                return true;
+            case CommandKind.Members:
+                output.Write(Wire.Members);
+                output.Write(fields.Room);
+                if (fields.AfterNumber is { } afterMember)
+                {
+                    output.WriteByte(Wire.Colon);
+                    output.WriteNumber(afterMember);
+                }
+
+                return true;
+            case CommandKind.Who:
+                output.Write(Wire.Who);
+                if (fields.AfterNumber is { } afterId)
+                {
+                    output.WriteByte(Wire.Colon);
+                    output.WriteNumber(afterId);
+                }
+
+                return true;
+            case CommandKind.Watch:
+                output.Write(Wire.Watch);
+                output.Write(fields.On ? Wire.On : Wire.Off);
+                return true;
+            case CommandKind.Ping:
+                output.Write(Wire.Ping);
+                return true;
+            case CommandKind.Quit:
+                output.Write(Wire.Quit);
+                return true;
+            default:
+                output.Write(Wire.Hello);
+                return true;
+        }
+    }
+
+    private static CommandKind OpOf(ReadOnlySpan<byte> op) =>
+        op.SequenceEqual(JsonWire.ToOp) ? CommandKind.To
+        : op.SequenceEqual(JsonWire.AllOp) ? CommandKind.All
+        : op.SequenceEqual(JsonWire.RoomOp) ? CommandKind.Room
+        : op.SequenceEqual(JsonWire.JoinOp) ? CommandKind.Join
+        : op.SequenceEqual(JsonWire.LeaveOp) ? CommandKind.Leave
+        : op.SequenceEqual(JsonWire.RoomsOp) ? CommandKind.Rooms
+        : op.SequenceEqual(JsonWire.MembersOp) ? CommandKind.Members
+        : op.SequenceEqual(JsonWire.WhoOp) ? CommandKind.Who
+        : op.SequenceEqual(JsonWire.WatchOp) ? CommandKind.Watch
+        : op.SequenceEqual(JsonWire.PingOp) ? CommandKind.Ping
+        : op.SequenceEqual(JsonWire.QuitOp) ? CommandKind.Quit
+        : op.SequenceEqual(JsonWire.HelloOp) ? CommandKind.Hello
+        : CommandKind.Invalid;
+
+    /// <summary>The fields an op may carry and those it must; <c>ref</c> is allowed on every op.</summary>
+    private static (Field All, Field Required) AllowedFields(CommandKind op)
+    {
+        const Field always = Field.Op | Field.Ref;
+        return op switch
+        {
+            CommandKind.To => (always | Field.To | Field.Text, Field.To | Field.Text),
+            CommandKind.All => (always | Field.Text, Field.Text),
+            CommandKind.Room => (always | Field.Room | Field.Text, Field.Room | Field.Text),
+            CommandKind.Join or CommandKind.Leave => (always | Field.Room, Field.Room),
+            CommandKind.Rooms or CommandKind.Who => (always | Field.After, Field.None),
+            CommandKind.Members => (always | Field.Room | Field.After, Field.Room),
+            CommandKind.Watch => (always | Field.On, Field.On),
+            _ => (always, Field.None),
+        };
+    }
+
+    private static Field FieldOf(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals(JsonWire.Op) ? Field.Op
+        : reader.ValueTextEquals(JsonWire.To) ? Field.To
+        : reader.ValueTextEquals(JsonWire.Text) ? Field.Text
+        : reader.ValueTextEquals(JsonWire.Room) ? Field.Room
+        : reader.ValueTextEquals(JsonWire.Ref) ? Field.Ref
+        : reader.ValueTextEquals(JsonWire.After) ? Field.After
+        : reader.ValueTextEquals(JsonWire.On) ? Field.On
+        : Field.Unknown;
+
+    private static ReadOnlySpan<byte> NameOf(Field fields) =>
+        (fields & Field.Op) != 0 ? JsonWire.Op
+        : (fields & Field.To) != 0 ? JsonWire.To
+        : (fields & Field.Text) != 0 ? JsonWire.Text
+        : (fields & Field.Room) != 0 ? JsonWire.Room
+        : (fields & Field.Ref) != 0 ? JsonWire.Ref
+        : (fields & Field.After) != 0 ? JsonWire.After
+        : JsonWire.On;
+
+    private static ReadOnlySpan<byte> RuleOf(Field field, Problem problem) => field switch
+    {
+        Field.Op => "\"op\" must be a string, like \"to\""u8,
+        Field.To => "\"to\" must be a client id: a positive integer of at most 18 digits"u8,
+        Field.Text => problem == Problem.LineBreak
+            ? "\"text\" cannot hold a line break (CR or LF): a text client could not receive it; send one message per line"u8
+            : "\"text\" must be a string"u8,
+        Field.Room or Field.Ref => "rooms and refs are strings of 1-64 characters A-Z a-z 0-9 _ . - (written plainly)"u8,
+        Field.After => "\"after\" is the last id (who, members) or room (rooms) of the previous page"u8,
+        _ => "\"on\" must be true or false"u8,
+    };
+
+    private static bool Fail(IBufferWriter<byte> output, ErrorCode code, ReadOnlySpan<byte> detail)
+    {
+        output.Write(Wire.Error);
+        output.Write(Wire.CodeOf(code));
+        output.WriteByte(Wire.Colon);
+        output.Write(detail);
+        return false;
+    }
+
+    private static bool FailField(IBufferWriter<byte> output, ReadOnlySpan<byte> detail, ReadOnlySpan<byte> name, ErrorCode code = ErrorCode.BadFormat)
+    {
+        const int shownBytes = 64;
+        output.Write(Wire.Error);
+        output.Write(Wire.CodeOf(code));
+        output.WriteByte(Wire.Colon);
+        output.Write(detail);
+        // As written in the JSON (escapes and all), so never a line break; cut to a readable length.
+        output.WriteByte((byte)'"');
+        output.Write(name.Length > shownBytes ? name[..shownBytes] : name);
+        output.WriteByte((byte)'"');
+        return false;
+    }
+
+    private enum Problem : byte
+    {
+        None,
+        WrongType,
+        BadName,
+        LineBreak,
+    }
+
+    [Flags]
+    private enum Field : byte
+    {
+        None = 0,
+        Op = 1,
+        To = 2,
+        Text = 4,
+        Room = 8,
+        Ref = 16,
+        After = 32,
+        On = 64,
+        Unknown = 128,
+    }
+
+    /// <summary>The fields read so far; spans are slices of the JSON line.</summary>
+    private ref struct Fields
+    {
+        public Field Seen;
+        public ReadOnlySpan<byte> Op;
+        public long To;
+        public ReadOnlySpan<byte> Room;
+        public ReadOnlySpan<byte> Ref;
+        public long? AfterNumber;
+        public ReadOnlySpan<byte> AfterRoom;
+        public bool On;
+        private Utf8JsonReader _text;
+
+        /// <summary>Reads the value of <paramref name="field"/>, or says which rule it breaks.</summary>
+        public Problem Take(Field field, ref Utf8JsonReader reader)
+        {
+            switch (field)
+            {
+                case Field.Op when reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped:
+                    Op = reader.ValueSpan;
+                    return Problem.None;
+                case Field.To when reader.TokenType == JsonTokenType.Number:
+                    return reader.TryGetInt64(out To) && To is > 0 and <= MaxId ? Problem.None : Problem.WrongType;
+                case Field.Text when reader.TokenType == JsonTokenType.String:
+                    // Kept as a reader positioned on the value: unescaped straight into the line.
+                    _text = reader;
+                    return reader.ValueIsEscaped && HasLineBreak(reader) ? Problem.LineBreak : Problem.None;
+                case Field.Room or Field.Ref:
+                    if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || !Names.IsValid(reader.ValueSpan))
+                        return Problem.BadName;
+                    if (field == Field.Room)
+                        Room = reader.ValueSpan;
+                    else
+                        Ref = reader.ValueSpan;
+                    return Problem.None;
+                case Field.After when reader.TokenType == JsonTokenType.Number:
+                    if (!reader.TryGetInt64(out var after) || after is < 0 or > MaxId)
+                        return Problem.WrongType;
+                    AfterNumber = after;
+                    return Problem.None;
+                case Field.After when reader.TokenType == JsonTokenType.String:
+                    if (reader.ValueIsEscaped || !Names.IsValid(reader.ValueSpan))
+                        return Problem.WrongType;
+                    AfterRoom = reader.ValueSpan;
+                    return Problem.None;
+                case Field.On when reader.TokenType is JsonTokenType.True or JsonTokenType.False:
+                    On = reader.TokenType == JsonTokenType.True;
+                    return Problem.None;
+                default:
+                    // A wrong type; an object or array value is refused before it is read.
+                    return Problem.WrongType;
+            }
+        }
+
+        /// <summary>Writes the message, unescaped; it was checked to be a string with no line break.</summary>
+        public readonly bool WriteText(IBufferWriter<byte> output)
+        {
+            var text = _text;
+            var length = text.ValueSpan.Length;
+            if (!text.ValueIsEscaped)
+            {
+                output.Write(text.ValueSpan);
+                return true;
+            }
+
+            var written = text.CopyString(output.GetSpan(length));
+            output.Advance(written);
+            return true;
+        }
+
+        /// <summary>Unescapes into scratch space to look for CR and LF (only messages that use escapes pay this).</summary>
+        private static bool HasLineBreak(Utf8JsonReader text)
+        {
+            var length = text.ValueSpan.Length;
+            var rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length) : null;
+            try
+            {
+                var scratch = rented ?? stackalloc byte[512];
+                var written = text.CopyString(scratch);
+                return scratch[..written].IndexOfAny(Wire.LineFeed, Wire.CarriageReturn) >= 0;
+            }
+            finally
+            {
+                if (rented is not null)
+                    ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+}
