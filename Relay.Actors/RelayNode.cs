@@ -10,6 +10,7 @@ using Relay.Actors.Ids;
 using Relay.Actors.Presence;
 using Relay.Actors.Registry;
 using Relay.Actors.TcpTransport;
+using Relay.Actors.UdpTransport;
 
 namespace Relay.Actors;
 
@@ -23,12 +24,13 @@ public sealed class RelayNode : IAsyncDisposable
 {
     private const string RegistryTypeName = "client-registry";
 
-    private RelayNode(ActorSystem system, RelaySettings settings, IPEndPoint clientEndpoint, int maxConnections)
+    private RelayNode(ActorSystem system, RelaySettings settings, IPEndPoint clientEndpoint, int maxConnections, IPEndPoint? udpEndpoint)
     {
         System = system;
         Settings = settings;
         ClientEndpoint = clientEndpoint;
         MaxConnections = maxConnections;
+        UdpEndpoint = udpEndpoint;
     }
 
     /// <summary>The node's actor system.</summary>
@@ -39,6 +41,9 @@ public sealed class RelayNode : IAsyncDisposable
 
     /// <summary>Where clients connect (the actual port when 0 was asked for).</summary>
     public IPEndPoint ClientEndpoint { get; }
+
+    /// <summary>Where UDP clients send (the actual port when 0 was asked for); null when UDP is off.</summary>
+    public IPEndPoint? UdpEndpoint { get; }
 
     /// <summary>Most clients connected at once (relay.client-endpoint.max-connections, resolved).</summary>
     public int MaxConnections { get; }
@@ -92,6 +97,14 @@ public sealed class RelayNode : IAsyncDisposable
             var services = await StartClusterAsync(system, settings, cancellation).ConfigureAwait(false);
             var listener = system.ActorOf(RelayListener.Props(settings, services), "listener");
             var bound = await listener.Ask<ListenerBound>(AwaitBinding.Instance, TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
+            IActorRef? udp = null;
+            IPEndPoint? udpEndpoint = null;
+            if (settings.Udp.Port is not null)
+            {
+                udp = system.ActorOf(UdpTransport.UdpEndpoint.Props(settings, services), "udp");
+                var udpBound = await udp.Ask<UdpBound>(AwaitBinding.Instance, TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
+                udpEndpoint = (IPEndPoint)udpBound.Endpoint;
+            }
 
             var shutdown = CoordinatedShutdown.Get(system);
             // Clients first: refuse new ones, send the connected ones elsewhere, close the port;
@@ -99,8 +112,13 @@ public sealed class RelayNode : IAsyncDisposable
             var leaveTimeout = settings.Cluster.LeaveTimeout;
             shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-listening",
                 () => listener.Ask<Done>(new StopListening(leaveTimeout), leaveTimeout + TimeSpan.FromSeconds(2)));
+            if (udp is not null)
+            {
+                shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-udp",
+                    () => udp.Ask<Done>(new StopListening(leaveTimeout), leaveTimeout + TimeSpan.FromSeconds(2)));
+            }
 
-            return new RelayNode(system, settings, (IPEndPoint)bound.Endpoint, bound.MaxConnections);
+            return new RelayNode(system, settings, (IPEndPoint)bound.Endpoint, bound.MaxConnections, udpEndpoint);
         }
         catch
         {

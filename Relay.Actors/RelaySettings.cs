@@ -10,9 +10,10 @@ namespace Relay.Actors;
 /// <param name="ReservedFileDescriptors">File descriptors kept for everything but clients when <paramref name="MaxConnections"/> is automatic.</param>
 /// <param name="Connection">Per-connection limits and timeouts.</param>
 /// <param name="Cluster">Id leasing and cluster behaviour.</param>
+/// <param name="Udp">The UDP relay.</param>
 public sealed record RelaySettings(
     string Host, int Port, int Backlog, int? MaxConnections, int ReservedFileDescriptors,
-    ConnectionSettings Connection, ClusterSettings Cluster)
+    ConnectionSettings Connection, ClusterSettings Cluster, UdpSettings Udp)
 {
     /// <summary>Reads the settings from a config that has <c>hocon/relay.conf</c> as its fallback.</summary>
     public static RelaySettings Create(Config config)
@@ -35,7 +36,53 @@ public sealed record RelaySettings(
             max,
             endpoint.GetInt("reserved-file-descriptors"),
             ConnectionSettings.Create(config),
-            ClusterSettings.Create(config));
+            ClusterSettings.Create(config),
+            UdpSettings.Create(config));
+    }
+}
+
+/// <summary>The <c>relay.udp</c> section: the UDP relay.</summary>
+/// <param name="Port">The UDP port; null: UDP is off; 0 lets the OS choose.</param>
+/// <param name="MaxDatagramBytes">Largest datagram a client may send.</param>
+/// <param name="ReplyDatagramBytes">Lines to a client are packed into datagrams of at most this size.</param>
+/// <param name="IdleTimeout">A client silent this long is dropped.</param>
+/// <param name="MaxClients">Most UDP sessions at once.</param>
+/// <param name="MaxQueuedDatagrams">Datagrams from one client received and not yet handled; beyond it they are dropped.</param>
+public sealed record UdpSettings(int? Port, int MaxDatagramBytes, int ReplyDatagramBytes, TimeSpan IdleTimeout, int MaxClients, int MaxQueuedDatagrams)
+{
+    // What one datagram can hold over IPv4.
+    private const int LargestDatagram = 65_507;
+
+    /// <summary>Reads <c>relay.udp</c>.</summary>
+    public static UdpSettings Create(Config config)
+    {
+        var section = config.GetConfig("relay.udp")
+            ?? throw new ConfigurationException("Missing relay.udp section; is hocon/relay.conf the fallback?");
+        var portText = section.GetString("port");
+        int? port = null;
+        if (portText != "off")
+        {
+            if (!int.TryParse(portText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number > 65535)
+                throw new ConfigurationException($"relay.udp.port must be \"off\" or a port from 0 to 65535, not \"{portText}\".");
+            port = number;
+        }
+
+        var settings = new UdpSettings(
+            port,
+            checked((int)section.GetByteSize("max-datagram-bytes")!.Value),
+            checked((int)section.GetByteSize("reply-datagram-bytes")!.Value),
+            section.GetTimeSpan("idle-timeout"),
+            section.GetInt("max-clients"),
+            section.GetInt("max-queued-datagrams"));
+        var maxLine = ConnectionSettings.Create(config).MaxLineBytes;
+        if (settings.MaxDatagramBytes < 16 || settings.MaxDatagramBytes > Math.Min(LargestDatagram, maxLine))
+            throw new ConfigurationException(
+                $"relay.udp.max-datagram-bytes ({settings.MaxDatagramBytes}) must be between 16 and {Math.Min(LargestDatagram, maxLine)} (a datagram's limit, and relay.connection.max-line-bytes).");
+        if (settings.ReplyDatagramBytes < 512 || settings.ReplyDatagramBytes > LargestDatagram)
+            throw new ConfigurationException($"relay.udp.reply-datagram-bytes ({settings.ReplyDatagramBytes}) must be between 512 and {LargestDatagram}.");
+        if (settings.MaxClients < 1 || settings.MaxQueuedDatagrams < 1 || settings.IdleTimeout <= TimeSpan.Zero)
+            throw new ConfigurationException("relay.udp: max-clients, max-queued-datagrams and idle-timeout must be positive.");
+        return settings;
     }
 }
 

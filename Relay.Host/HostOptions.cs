@@ -9,7 +9,7 @@ namespace Relay.Host;
 /// changes nothing.
 /// </summary>
 internal sealed record HostOptions(
-    string? Host, int? Port, FileInfo? ConfigFile, int? ClusterPort, string[] Seeds, string? PublicHost, string? LogLevel)
+    string? Host, int? Port, FileInfo? ConfigFile, int? ClusterPort, string[] Seeds, string? PublicHost, string? LogLevel, int? UdpPort)
 {
     private static readonly string[] LogLevels = ["debug", "info", "warning", "error"];
 
@@ -19,6 +19,9 @@ internal sealed record HostOptions(
     };
 
     private static readonly Option<int?> PortOption = PortNumber("--port", "TCP port for clients (default from relay.conf: 9999; 0 picks a free one).");
+
+    private static readonly Option<int?> UdpPortOption = PortNumber(
+        "--udp-port", "UDP port for clients that send datagrams (default from relay.conf: off; 0 picks a free one).");
 
     private static readonly Option<FileInfo> ConfigOption = new("--config")
     {
@@ -77,6 +80,7 @@ internal sealed record HostOptions(
         {
             HostOption,
             PortOption,
+            UdpPortOption,
             ConfigOption,
             ClusterPortOption,
             SeedsOption,
@@ -91,7 +95,8 @@ internal sealed record HostOptions(
                 parse.GetValue(ClusterPortOption),
                 parse.GetValue(SeedsOption) ?? [],
                 parse.GetValue(PublicHostOption),
-                parse.GetValue(LogLevelOption)),
+                parse.GetValue(LogLevelOption),
+                parse.GetValue(UdpPortOption)),
             token));
         return command;
     }
@@ -125,6 +130,8 @@ internal sealed record HostOptions(
 
         if (Port is not null)
             lines.Add($"relay.client-endpoint.port = {Port}");
+        if (UdpPort is not null)
+            lines.Add($"relay.udp.port = {UdpPort}");
         if (ClusterPort is not null)
             lines.Add($"akka.remote.dot-netty.tcp.port = {ClusterPort}");
         if (PublicHost is not null)

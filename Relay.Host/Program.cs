@@ -49,6 +49,8 @@ static async Task<int> RunAsync(HostOptions options, CancellationToken cancellat
     }
 
     Console.WriteLine($"RelayChat node listening on {node.ClientEndpoint}");
+    if (node.UdpEndpoint is not null)
+        Console.WriteLine($"UDP on {node.UdpEndpoint}");
     Console.WriteLine($"cluster member {node.ClusterAddress}");
     Console.WriteLine($"at most {node.MaxConnections} clients at once (relay.client-endpoint.max-connections)");
     await node.WhenTerminated;

@@ -76,6 +76,22 @@ public static class ServerLines
         output.WriteByte(Wire.LineFeed);
     }
 
+    /// <summary><c>ERROR:BAD_FORMAT:one command per datagram</c>: a UDP datagram held several lines.</summary>
+    public static void OneCommandPerDatagram(IBufferWriter<byte> output)
+    {
+        StartError(output, ErrorCode.BadFormat);
+        output.Write("one command per datagram"u8);
+        output.WriteByte(Wire.LineFeed);
+    }
+
+    /// <summary><c>ERROR:NO_SESSION:send HELLO first</c>: a UDP datagram from an address with no session.</summary>
+    public static void NoSession(IBufferWriter<byte> output)
+    {
+        StartError(output, ErrorCode.NoSession);
+        output.Write("send HELLO first"u8);
+        output.WriteByte(Wire.LineFeed);
+    }
+
     /// <summary>The error for a line the parser refused: its code and what the command expects.</summary>
     public static void Invalid(IBufferWriter<byte> output, ErrorCode code, CommandKind refused)
     {

@@ -25,7 +25,7 @@ public sealed partial class ClientSession
     public void SpeakJson()
     {
         _dialect = Dialect.Json;
-        _output.SpeakJson();
+        _output.Stage(json: true);
     }
 
     /// <summary>The first non-blank byte of the client's input decides its protocol.</summary>

@@ -70,21 +70,38 @@ public sealed partial class ClientSession
 
     private void ListRooms(ReadOnlySpan<byte> after)
     {
-        var page = _services.Presence.Rooms(Encoding.ASCII.GetString(after), _settings.ListPageSize);
+        var page = _services.Presence.Rooms(Encoding.ASCII.GetString(after), PageSize(RoomItemBytes, 0));
         ServerLines.RoomPage(_output.Replies, page.Rooms, page.More);
     }
 
     private void ListMembers(ReadOnlySpan<byte> room, long after)
     {
-        var page = _services.Presence.MembersOf(Encoding.ASCII.GetString(room), after, _settings.ListPageSize);
+        var page = _services.Presence.MembersOf(Encoding.ASCII.GetString(room), after, PageSize(IdItemBytes, room.Length));
         ServerLines.IdPage(_output.Replies, room, page.Total, page.Ids, page.More);
     }
 
     private void ListOnline(long after)
     {
-        var page = _services.Presence.Who(after, _settings.ListPageSize);
+        var page = _services.Presence.Who(after, PageSize(IdItemBytes, 0));
         ServerLines.IdPage(_output.Replies, default, page.Total, page.Ids, page.More);
     }
+
+    // The most one list item takes, in either protocol: an id (19 digits and a comma), a room (64
+    // characters and its count, as a JSON object).
+    private const int IdItemBytes = 20;
+    private const int RoomItemBytes = Names.MaxLength + 40;
+    // A page's own bytes besides its items, in either protocol (the JSON object and its ref).
+    private const int PageOverheadBytes = 48;
+    private const int JsonPageOverheadBytes = 140;
+
+    /// <summary>
+    /// Items per list page: <see cref="ConnectionSettings.ListPageSize"/>, or as many as fit in the
+    /// reply budget of the datagram that asked (at least one, so that paging always moves on).
+    /// </summary>
+    private int PageSize(int itemBytes, int roomBytes) =>
+        _output.ReplyBudget is { } budget
+            ? Math.Clamp((budget - (_dialect == Dialect.Json ? JsonPageOverheadBytes : PageOverheadBytes) - roomBytes) / itemBytes, 1, _settings.ListPageSize)
+            : _settings.ListPageSize;
 
     private void Watch(bool on)
     {

@@ -12,10 +12,11 @@ namespace Relay.Actors.Session;
 /// (<see cref="Delivered"/>). Bytes leave the account when the transport has taken them.
 /// </summary>
 /// <remarks>
-/// Every line is produced as text. For a client that speaks JSON (<see cref="SpeakJson"/>) lines are
-/// staged as text and written as JSON objects at <see cref="Flush"/>, with the reference of the
-/// command they answer; the account then grows by the difference, so it stays exact in the bytes
-/// the client is really sent. Not thread-safe: owned by one session.
+/// Every line is produced as text. For a client that speaks JSON, or gets datagrams, lines are
+/// staged (<see cref="Stage"/>) and written at <see cref="Flush"/>: as JSON objects carrying the
+/// reference of the command they answer, and within the reply budget of the datagram that asked
+/// for them. The account then grows by the difference, so it stays exact in the bytes the client is
+/// really sent. Not thread-safe: owned by one session.
 /// </remarks>
 internal sealed class SessionOutput : IDisposable
 {
@@ -23,6 +24,7 @@ internal sealed class SessionOutput : IDisposable
     private readonly ReplyWriter _replies;
     private LineScratch? _staged;
     private StagedDeliveries? _stagedDeliveries;
+    private bool _json;
     // Bytes of the staged lines that senders reserved already (deliveries, as opposed to replies).
     private int _stagedReserved;
 
@@ -32,8 +34,11 @@ internal sealed class SessionOutput : IDisposable
         _replies = new ReplyWriter(this);
     }
 
-    /// <summary>True once the client speaks JSON: every line from now on goes out as a JSON object.</summary>
-    public bool SpeaksJson => _staged is not null;
+    /// <summary>
+    /// While set, the bytes the session may still send in answer to the datagram it is handling;
+    /// <see cref="Flush"/> cuts an error that would not fit down to its code.
+    /// </summary>
+    public int? ReplyBudget { get; set; }
 
     /// <summary>The account other clients reserve room in before they send.</summary>
     public ClientInbox Inbox { get; }
@@ -65,16 +70,18 @@ internal sealed class SessionOutput : IDisposable
     /// </summary>
     public long ReservedNotArrived => Inbox.QueuedBytes - (TotalAppended - TotalTaken);
 
-    /// <summary>From now on, lines go out as JSON objects.</summary>
-    public void SpeakJson()
+    /// <summary>From now on lines are staged until <see cref="Flush"/>, and written as JSON objects if <paramref name="json"/>.</summary>
+    public void Stage(bool json)
     {
+        _json = json;
         _staged ??= new LineScratch();
         _stagedDeliveries ??= new StagedDeliveries(this);
     }
 
     /// <summary>
-    /// Writes the staged lines as JSON objects carrying <paramref name="reference"/> (the <c>ref</c> of
-    /// the command they answer; empty for none). Does nothing for a text client.
+    /// Writes the staged lines: as JSON objects carrying <paramref name="reference"/> (the <c>ref</c>
+    /// of the command they answer; empty for none) for a JSON client, as they are for a text client.
+    /// Does nothing unless lines are staged.
     /// </summary>
     public void Flush(ReadOnlySpan<byte> reference = default)
     {
@@ -85,13 +92,59 @@ internal sealed class SessionOutput : IDisposable
         foreach (var range in _staged.Written.Split(Wire.LineFeed))
         {
             var line = _staged.Written[range];
-            if (!line.IsEmpty)
-                JsonServerLines.ToJson(line, reference, _buffer);
+            if (line.IsEmpty)
+                continue;
+            if (ReplyBudget is { } budget)
+            {
+                var written = WriteLine(line, reference, budget);
+                ReplyBudget = Math.Max(0, budget - written);
+            }
+            else
+            {
+                WriteLine(line, reference);
+            }
         }
 
         Inbox.Add((int)(_buffer.TotalAppended - before) - _stagedReserved);
         _staged.Clear();
         _stagedReserved = 0;
+    }
+
+    private int WriteLine(ReadOnlySpan<byte> line, ReadOnlySpan<byte> reference)
+    {
+        var before = _buffer.TotalAppended;
+        if (_json)
+        {
+            JsonServerLines.ToJson(line, reference, _buffer);
+        }
+        else
+        {
+            _buffer.Write(line);
+            _buffer.Write("\n"u8);
+        }
+
+        return (int)(_buffer.TotalAppended - before);
+    }
+
+    /// <summary>A line within what is left of a datagram's reply budget: an error that does not fit is cut to its code.</summary>
+    private int WriteLine(ReadOnlySpan<byte> line, ReadOnlySpan<byte> reference, int budget)
+    {
+        var size = _json ? JsonLength(line, reference) : line.Length + 1;
+        if (size > budget && line.StartsWith(Wire.Error))
+        {
+            var codeEnd = line[Wire.Error.Length..].IndexOf(Wire.Colon);
+            if (codeEnd >= 0)
+                line = line[..(Wire.Error.Length + codeEnd + 1)];
+        }
+
+        return WriteLine(line, reference);
+    }
+
+    private static int JsonLength(ReadOnlySpan<byte> line, ReadOnlySpan<byte> reference)
+    {
+        var measure = new ArrayBufferWriter<byte>(line.Length + 64);
+        JsonServerLines.ToJson(line, reference, measure);
+        return measure.WrittenCount;
     }
 
     /// <summary>The transport took the write in flight.</summary>

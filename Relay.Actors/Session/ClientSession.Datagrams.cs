@@ -1,0 +1,55 @@
+using Relay.Protocol;
+using Relay.Protocol.Udp;
+
+namespace Relay.Actors.Session;
+
+/// <summary>
+/// Sessions carried by datagrams (UDP): one command per datagram, and what the node sends in
+/// answer to a datagram kept within its reply budget (<see cref="Datagrams.ReplyBudget"/>).
+/// </summary>
+public sealed partial class ClientSession
+{
+    private int _maxDatagramBytes;
+
+    /// <summary>
+    /// The client's input comes as datagrams of at most <paramref name="maxDatagramBytes"/>, in JSON
+    /// if <paramref name="json"/> (it opened with <c>{"op":"hello"}</c>) or else text. Call before <see cref="Start"/>.
+    /// </summary>
+    public void UseDatagrams(bool json, int maxDatagramBytes)
+    {
+        _maxDatagramBytes = maxDatagramBytes;
+        _dialect = json ? Dialect.Json : Dialect.Text;
+        // Staged even as text: replies are measured against the datagram's budget before they go.
+        _output.Stage(json);
+    }
+
+    /// <summary>The datagram the session asked for (<see cref="ISessionTransport.RequestInput"/>).</summary>
+    public void OnDatagram(ReadOnlySpan<byte> datagram)
+    {
+        _inputRequested = false;
+        if (_state == SessionState.Relaying)
+        {
+            _output.ReplyBudget = Datagrams.ReplyBudget(datagram.Length);
+            switch (Datagrams.Read(datagram, out var line))
+            {
+                case not DatagramKind.Blank when datagram.Length > _maxDatagramBytes:
+                    ServerLines.TooLong(_output.Replies, _maxDatagramBytes);
+                    break;
+                case DatagramKind.Line:
+                    ((ILineSink)this).OnLine(line);
+                    break;
+                case DatagramKind.Reply:
+                    // A server's error line: answering it could start a loop between two servers.
+                    break;
+                case DatagramKind.SeveralLines:
+                    ServerLines.OneCommandPerDatagram(_output.Replies);
+                    break;
+            }
+
+            _output.Flush();
+            _output.ReplyBudget = null;
+        }
+
+        Settle();
+    }
+}
