@@ -7,12 +7,14 @@ public sealed class NodeProcess : IAsyncDisposable
 {
     private const string ListeningLine = "RelayChat node listening on ";
     private const string MemberLine = "cluster member ";
+    private const string UdpLine = "UDP on ";
 
-    private NodeProcess(TestProcess process, IPEndPoint clientEndpoint, int clusterPort)
+    private NodeProcess(TestProcess process, IPEndPoint clientEndpoint, int clusterPort, IPEndPoint? udpEndpoint)
     {
         Process = process;
         ClientEndpoint = clientEndpoint;
         ClusterPort = clusterPort;
+        UdpEndpoint = udpEndpoint;
     }
 
     /// <summary>The running process.</summary>
@@ -20,6 +22,9 @@ public sealed class NodeProcess : IAsyncDisposable
 
     /// <summary>Where clients connect.</summary>
     public IPEndPoint ClientEndpoint { get; }
+
+    /// <summary>Where UDP clients send, when the node was started with <c>--udp-port</c>.</summary>
+    public IPEndPoint? UdpEndpoint { get; }
 
     /// <summary>The port other nodes reach this one on (its seed address is 127.0.0.1:ClusterPort).</summary>
     public int ClusterPort { get; }
@@ -42,9 +47,13 @@ public sealed class NodeProcess : IAsyncDisposable
         try
         {
             var listening = await process.WaitForLineAsync(l => l.StartsWith(ListeningLine, StringComparison.Ordinal), what: "the node's listening line");
+            // The node prints its UDP line (if any) between these two.
+            IPEndPoint? udp = null;
+            if (args.Contains("--udp-port"))
+                udp = IPEndPoint.Parse((await process.WaitForLineAsync(l => l.StartsWith(UdpLine, StringComparison.Ordinal), what: "the node's UDP line"))[UdpLine.Length..]);
             var member = await process.WaitForLineAsync(l => l.StartsWith(MemberLine, StringComparison.Ordinal), what: "the node's cluster address");
             var clusterPort = int.Parse(member[(member.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-            return new NodeProcess(process, IPEndPoint.Parse(listening[ListeningLine.Length..]), clusterPort);
+            return new NodeProcess(process, IPEndPoint.Parse(listening[ListeningLine.Length..]), clusterPort, udp);
         }
         catch
         {
