@@ -67,17 +67,17 @@ public sealed record UdpSettings(int? Port, int MaxDatagramBytes, int ReplyDatag
             port = number;
         }
 
+        // A datagram holds one line: the line limit applies too, whichever is smaller.
+        var maxLine = ConnectionSettings.Create(config).MaxLineBytes;
         var settings = new UdpSettings(
             port,
-            checked((int)section.GetByteSize("max-datagram-bytes")!.Value),
+            (int)Math.Min(section.GetByteSize("max-datagram-bytes")!.Value, maxLine),
             checked((int)section.GetByteSize("reply-datagram-bytes")!.Value),
             section.GetTimeSpan("idle-timeout"),
             section.GetInt("max-clients"),
             section.GetInt("max-queued-datagrams"));
-        var maxLine = ConnectionSettings.Create(config).MaxLineBytes;
-        if (settings.MaxDatagramBytes < 16 || settings.MaxDatagramBytes > Math.Min(LargestDatagram, maxLine))
-            throw new ConfigurationException(
-                $"relay.udp.max-datagram-bytes ({settings.MaxDatagramBytes}) must be between 16 and {Math.Min(LargestDatagram, maxLine)} (a datagram's limit, and relay.connection.max-line-bytes).");
+        if (settings.MaxDatagramBytes < 1 || settings.MaxDatagramBytes > LargestDatagram)
+            throw new ConfigurationException($"relay.udp.max-datagram-bytes ({settings.MaxDatagramBytes}) must be between 1 and {LargestDatagram}, what a datagram can hold.");
         if (settings.ReplyDatagramBytes < 512 || settings.ReplyDatagramBytes > LargestDatagram)
             throw new ConfigurationException($"relay.udp.reply-datagram-bytes ({settings.ReplyDatagramBytes}) must be between 512 and {LargestDatagram}.");
         if (settings.MaxClients < 1 || settings.MaxQueuedDatagrams < 1 || settings.IdleTimeout <= TimeSpan.Zero)

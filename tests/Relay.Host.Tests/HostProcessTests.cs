@@ -123,6 +123,7 @@ public sealed class HostProcessTests
     [InlineData("--port", "abc", "relay: --port must be a port number 0-65535, got 'abc'. (see --help)")]
     [InlineData("--port", "12x", "relay: --port must be a port number 0-65535, got '12x'. (see --help)")]
     [InlineData("--port", "-1", "relay: --port must be a port number 0-65535, got '-1'. (see --help)")]
+    [InlineData("--udp-port", "65536", "relay: --udp-port must be a port number 0-65535, got '65536'. (see --help)")]
     [InlineData("--cluster-port", "abc", "relay: --cluster-port must be a port number 0-65535, got 'abc'. (see --help)")]
     [InlineData("--host", "not-an-address", "relay: --host must be an IP address, got 'not-an-address'. (see --help)")]
     [InlineData("--seeds", "nope", "relay: --seeds takes host:port pairs, got 'nope'. (see --help)")]
@@ -138,13 +139,28 @@ public sealed class HostProcessTests
     }
 
     [Fact]
-    public async Task Documents_its_options_in_help()
+    public async Task Documents_every_option_in_help_as_the_README_lists_them()
     {
+        var readme = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "README.md"));
+        var documented = System.Text.RegularExpressions.Regex.Matches(readme, @"^\| `(--[a-z-]+)` \|", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(match => match.Groups[1].Value).ToList();
         await using var host = TestProcess.StartProject("Relay.Host", "--help");
 
         Assert.Equal(0, await host.WaitForExitAsync());
-        Assert.Contains("--host", host.Transcript);
-        Assert.Contains("--port", host.Transcript);
-        Assert.Contains("--config", host.Transcript);
+        var inHelp = System.Text.RegularExpressions.Regex.Matches(host.Transcript, @"^\s+(--[a-z-]+)\b", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(match => match.Groups[1].Value).Except(["--help", "--version"]).ToList();
+        Assert.Equal(["--host", "--port", "--udp-port", "--config", "--cluster-port", "--seeds", "--public-host", "--log-level"], inHelp);
+        Assert.Equal(inHelp.Order(), documented.Order());
+    }
+
+    [Fact]
+    public async Task Prints_where_it_listens_for_UDP_when_given_a_UDP_port()
+    {
+        await using var node = await NodeProcess.StartAsync("--udp-port", "0");
+
+        Assert.NotNull(node.UdpEndpoint);
+        Assert.Equal("127.0.0.1", node.UdpEndpoint.Address.ToString());
+        var (client, _) = await DatagramSocket.HelloAsync(node.UdpEndpoint);
+        client.Dispose();
     }
 }
