@@ -30,11 +30,18 @@ public static class JsonCommands
     /// </summary>
     public static bool ToText(ReadOnlySpan<byte> json, IBufferWriter<byte> output, out ReadOnlySpan<byte> reference)
     {
-        reference = default;
+        var fields = default(Fields);
+        var read = Read(json, output, ref fields);
+        // A ref read before the mistake goes on the error too, so the client can tell which object it was.
+        reference = fields.Ref;
+        return read && Translate(ref fields, output);
+    }
+
+    private static bool Read(ReadOnlySpan<byte> json, IBufferWriter<byte> output, ref Fields fields)
+    {
         if (!Utf8.IsValid(json))
             return Fail(output, ErrorCode.BadEncoding, "the line is not valid UTF-8"u8);
 
-        var fields = default(Fields);
         var reader = new Utf8JsonReader(json, ReaderOptions);
         try
         {
@@ -57,14 +64,14 @@ public static class JsonCommands
 
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
                 return Fail(output, ErrorCode.BadJson, "expected one JSON object per line, like {\"op\":\"ping\"}"u8);
+            return true;
         }
         catch (JsonException)
         {
-            var detail = "not valid JSON (at byte "u8;
             output.Write(Wire.Error);
             output.Write(Wire.CodeOf(ErrorCode.BadJson));
             output.WriteByte(Wire.Colon);
-            output.Write(detail);
+            output.Write("not valid JSON (at byte "u8);
             output.WriteNumber(reader.BytesConsumed);
             output.WriteByte((byte)')');
             return false;
@@ -72,11 +79,9 @@ public static class JsonCommands
         catch (InvalidOperationException)
         {
             // An escape that is not a Unicode character (an unpaired surrogate, \ud800).
+            // Names are refused when escaped and field names are matched safely, so only a text gets here.
             return Fail(output, ErrorCode.BadEncoding, "\"text\" holds an escape that is not a Unicode character"u8);
         }
-
-        reference = fields.Ref;
-        return Translate(ref fields, output);
     }
 
     /// <summary>
@@ -276,7 +281,22 @@ public static class JsonCommands
         };
     }
 
-    private static Field FieldOf(ref Utf8JsonReader reader) =>
+    private static Field FieldOf(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+            return KnownFieldOf(ref reader);
+        try
+        {
+            return KnownFieldOf(ref reader);
+        }
+        catch (InvalidOperationException)
+        {
+            // A name escaping what is no character (\ud800) is no field of ours.
+            return Field.Unknown;
+        }
+    }
+
+    private static Field KnownFieldOf(ref Utf8JsonReader reader) =>
         reader.ValueTextEquals(JsonWire.Op) ? Field.Op
         : reader.ValueTextEquals(JsonWire.To) ? Field.To
         : reader.ValueTextEquals(JsonWire.Text) ? Field.Text
@@ -303,7 +323,9 @@ public static class JsonCommands
             ? "\"text\" cannot hold a line break (CR or LF): a text client could not receive it; send one message per line"u8
             : "\"text\" must be a string"u8,
         Field.Room or Field.Ref => "rooms and refs are strings of 1-64 characters A-Z a-z 0-9 _ . - (written plainly)"u8,
-        Field.After => "\"after\" is the last id (who, members) or room (rooms) of the previous page"u8,
+        Field.After => problem == Problem.BadName
+            ? "rooms and refs are strings of 1-64 characters A-Z a-z 0-9 _ . - (written plainly)"u8
+            : "\"after\" is the last id (who, members) or room (rooms) of the previous page"u8,
         _ => "\"on\" must be true or false"u8,
     };
 
@@ -394,7 +416,7 @@ public static class JsonCommands
                     return Problem.None;
                 case Field.After when reader.TokenType == JsonTokenType.String:
                     if (reader.ValueIsEscaped || !Names.IsValid(reader.ValueSpan))
-                        return Problem.WrongType;
+                        return Problem.BadName;
                     AfterRoom = reader.ValueSpan;
                     return Problem.None;
                 case Field.On when reader.TokenType is JsonTokenType.True or JsonTokenType.False:

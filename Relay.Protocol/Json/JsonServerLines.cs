@@ -100,29 +100,28 @@ public static class JsonServerLines
     /// terminator), for clients that handle text lines; the object's <c>ref</c>, if any, comes out in
     /// <paramref name="reference"/>. False, writing nothing, for a line that is not such an object.
     /// </summary>
+    /// <remarks>
+    /// The client side reads one object per line it receives, so it deserializes a typed record
+    /// (with a source-generated, reflection-free serializer) rather than walking tokens.
+    /// </remarks>
     public static bool ToText(ReadOnlySpan<byte> json, IBufferWriter<byte> output, out string? reference)
     {
         reference = null;
-        var fields = new ServerFields();
+        ServerObject? server;
         try
         {
-            var reader = new Utf8JsonReader(json, ReaderOptions);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                return false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.GetString()!;
-                reader.Read();
-                fields.Take(name, ref reader);
-            }
+            server = JsonSerializer.Deserialize(json, JsonProtocolContext.Default.ServerObject);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        catch (JsonException)
         {
             return false;
         }
 
-        reference = fields.Ref;
-        return fields.WriteText(output);
+        if (server?.TextLine() is not { } line)
+            return false;
+        reference = server.Ref;
+        output.Write(System.Text.Encoding.UTF8.GetBytes(line));
+        return true;
     }
 
     private static JsonOutput Ok(IBufferWriter<byte> output, ReadOnlySpan<byte> command, ReadOnlySpan<byte> argument)
@@ -183,116 +182,5 @@ public static class JsonServerLines
         }
 
         output.WriteByte((byte)']');
-    }
-
-    /// <summary>The fields of a server object, as the client library reads them (one object per line, not a hot path).</summary>
-    private sealed class ServerFields
-    {
-        private readonly List<long> _ids = [];
-        private readonly List<(string Room, long Members)> _rooms = [];
-
-        public string? Op { get; private set; }
-
-        public string? Ref { get; private set; }
-
-        private long? Id { get; set; }
-
-        private long? From { get; set; }
-
-        private long? Total { get; set; }
-
-        private string? Text { get; set; }
-
-        private string? Room { get; set; }
-
-        private string? Command { get; set; }
-
-        private string? Arg { get; set; }
-
-        private string? Code { get; set; }
-
-        private string? Cause { get; set; }
-
-        private bool? On { get; set; }
-
-        private bool More { get; set; }
-
-        public void Take(string name, ref Utf8JsonReader reader)
-        {
-            switch (name)
-            {
-                case "op": Op = reader.GetString(); break;
-                case "ref": Ref = reader.GetString(); break;
-                case "id": Id = reader.GetInt64(); break;
-                case "from": From = reader.GetInt64(); break;
-                case "total": Total = reader.GetInt64(); break;
-                case "text": Text = reader.GetString(); break;
-                case "room": Room = reader.GetString(); break;
-                case "command": Command = reader.GetString(); break;
-                case "arg": Arg = reader.GetString(); break;
-                case "code": Code = reader.GetString(); break;
-                case "cause": Cause = reader.GetString(); break;
-                case "on": On = reader.GetBoolean(); break;
-                case "more": More = reader.GetBoolean(); break;
-                case "ids":
-                    while (reader.Read() && reader.TokenType == JsonTokenType.Number)
-                        _ids.Add(reader.GetInt64());
-                    break;
-                case "rooms":
-                    while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-                    {
-                        string? room = null;
-                        long members = 0;
-                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                        {
-                            var field = reader.GetString();
-                            reader.Read();
-                            if (field == "room")
-                                room = reader.GetString();
-                            else if (field == "members")
-                                members = reader.GetInt64();
-                            else
-                                reader.Skip();
-                        }
-
-                        if (room is not null)
-                            _rooms.Add((room, members));
-                    }
-
-                    break;
-                default:
-                    reader.Skip();
-                    break;
-            }
-        }
-
-        public bool WriteText(IBufferWriter<byte> output)
-        {
-            var line = Op switch
-            {
-                "hello" when Id is { } id => $"YOUR_ID:{id}",
-                "from" when From is { } from && Text is not null => $"FROM:{from}:{Text}",
-                "all" when From is { } from && Text is not null => $"ALL:{from}:{Text}",
-                "room" when From is { } from && Room is not null && Text is not null => $"ROOM:{Room}:{from}:{Text}",
-                "ok" when Command is not null => $"OK:{Command.ToUpperInvariant()}:{(On is { } on ? (on ? "ON" : "OFF") : Room ?? Arg)}",
-                "joined" when Id is { } id => $"JOINED:{id}",
-                "left" when Id is { } id => $"LEFT:{id}",
-                "delivered" when Ref is not null => $"DELIVERED:{Ref}",
-                "who" when Total is { } total => $"WHO:{total}:{string.Join(',', _ids)}{(More ? ":MORE" : "")}",
-                "members" when Total is { } total && Room is not null => $"MEMBERS:{Room}:{total}:{string.Join(',', _ids)}{(More ? ":MORE" : "")}",
-                "rooms" => $"ROOMS:{string.Join(',', _rooms.Select(r => $"{r.Room}={r.Members}"))}{(More ? ":MORE" : "")}",
-                "error" when Code is not null && Cause is not null && Ref is not null => $"ERROR:{Code}:{Ref}:{Cause}:{Text}",
-                "error" when Code is not null => $"ERROR:{Code}:{Text}",
-                "pong" => "PONG",
-                "reconnect" => $"RECONNECT:{Text}",
-                "line" when Text is not null => Text,
-                _ => null,
-            };
-            if (line is null)
-                return false;
-            var bytes = System.Text.Encoding.UTF8.GetBytes(line);
-            output.Write(bytes);
-            return true;
-        }
     }
 }
