@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Threading.Channels;
 
 namespace Relay.Testing;
 
@@ -13,13 +14,16 @@ public sealed class DatagramSocket : IDisposable
     private readonly Socket _socket;
     private readonly EndPoint _node;
     private readonly Queue<string> _lines = new();
-    private readonly byte[] _buffer = new byte[65_536];
+    // One receive loop for the socket's life: a receive cancelled by a timeout could otherwise
+    // still take the next datagram and lose it.
+    private readonly Channel<byte[]> _received = Channel.CreateUnbounded<byte[]>();
 
     private DatagramSocket(EndPoint node)
     {
         _node = node;
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _ = ReceiveLoopAsync();
     }
 
     /// <summary>Where this client sends from: its identity at the node.</summary>
@@ -67,10 +71,13 @@ public sealed class DatagramSocket : IDisposable
         using var cancel = new CancellationTokenSource(timeout ?? LineSocket.DefaultTimeout);
         try
         {
-            var received = await _socket.ReceiveFromAsync(_buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), cancel.Token);
-            return _buffer.AsSpan(0, received.ReceivedBytes).ToArray();
+            return await _received.Reader.ReadAsync(cancel.Token);
         }
         catch (OperationCanceledException)
+        {
+            return null;
+        }
+        catch (ChannelClosedException)
         {
             return null;
         }
@@ -100,4 +107,21 @@ public sealed class DatagramSocket : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _socket.Dispose();
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[65_536];
+        try
+        {
+            while (true)
+            {
+                var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0));
+                _received.Writer.TryWrite(buffer.AsSpan(0, received.ReceivedBytes).ToArray());
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            _received.Writer.TryComplete();
+        }
+    }
 }

@@ -158,6 +158,25 @@ public sealed class UdpRelayTests : IAsyncLifetime
         Assert.Equal("ERROR:NO_SESSION:send HELLO first", await udp.ReceiveLineAsync());
     }
 
+    [Theory]
+    [InlineData("PING", "PONG")]
+    [InlineData("WHO", "WHO:")]
+    [InlineData("JOIN:bye", "OK:JOIN:bye")]
+    [InlineData("bogus", "ERROR:UNKNOWN_COMMAND:")]
+    [InlineData("TOACK:r9:999999:x", "ERROR:NOT_DELIVERED:r9:UNKNOWN_TARGET:")]
+    public async Task A_reply_still_comes_when_QUIT_follows_its_command_at_once(string command, string replyStart)
+    {
+        var (client, _) = await DatagramSocket.HelloAsync(Udp);
+        using var _ = client;
+
+        await client.SendAsync(command);
+        await client.SendAsync("QUIT");
+
+        Assert.StartsWith(replyStart, await client.ReceiveLineAsync());
+        await client.SendAsync("PING");
+        Assert.Equal("ERROR:NO_SESSION:send HELLO first", await client.ReceiveLineAsync());
+    }
+
     [Fact]
     public async Task Lines_for_a_UDP_client_are_packed_into_datagrams_of_at_most_1200_bytes_in_order()
     {
