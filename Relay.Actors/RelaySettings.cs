@@ -48,7 +48,9 @@ public sealed record RelaySettings(
 /// <param name="IdleTimeout">A client silent this long is dropped.</param>
 /// <param name="MaxClients">Most UDP sessions at once.</param>
 /// <param name="MaxQueuedDatagrams">Datagrams from one client received and not yet handled; beyond it they are dropped.</param>
-public sealed record UdpSettings(int? Port, int MaxDatagramBytes, int ReplyDatagramBytes, TimeSpan IdleTimeout, int MaxClients, int MaxQueuedDatagrams)
+/// <param name="ReceiveBufferBytes">The UDP socket's receive buffer (SO_RCVBUF).</param>
+public sealed record UdpSettings(
+    int? Port, int MaxDatagramBytes, int ReplyDatagramBytes, TimeSpan IdleTimeout, int MaxClients, int MaxQueuedDatagrams, int ReceiveBufferBytes)
 {
     // What one datagram can hold over IPv4.
     private const int LargestDatagram = 65_507;
@@ -75,13 +77,14 @@ public sealed record UdpSettings(int? Port, int MaxDatagramBytes, int ReplyDatag
             checked((int)section.GetByteSize("reply-datagram-bytes")!.Value),
             section.GetTimeSpan("idle-timeout"),
             section.GetInt("max-clients"),
-            section.GetInt("max-queued-datagrams"));
+            section.GetInt("max-queued-datagrams"),
+            checked((int)section.GetByteSize("receive-buffer-bytes")!.Value));
         if (settings.MaxDatagramBytes < 1 || settings.MaxDatagramBytes > LargestDatagram)
             throw new ConfigurationException($"relay.udp.max-datagram-bytes ({settings.MaxDatagramBytes}) must be between 1 and {LargestDatagram}, what a datagram can hold.");
         if (settings.ReplyDatagramBytes < 512 || settings.ReplyDatagramBytes > LargestDatagram)
             throw new ConfigurationException($"relay.udp.reply-datagram-bytes ({settings.ReplyDatagramBytes}) must be between 512 and {LargestDatagram}.");
-        if (settings.MaxClients < 1 || settings.MaxQueuedDatagrams < 1 || settings.IdleTimeout <= TimeSpan.Zero)
-            throw new ConfigurationException("relay.udp: max-clients, max-queued-datagrams and idle-timeout must be positive.");
+        if (settings.MaxClients < 1 || settings.MaxQueuedDatagrams < 1 || settings.IdleTimeout <= TimeSpan.Zero || settings.ReceiveBufferBytes < 1)
+            throw new ConfigurationException("relay.udp: max-clients, max-queued-datagrams, idle-timeout and receive-buffer-bytes must be positive.");
         return settings;
     }
 }

@@ -35,19 +35,21 @@ public static class CommandParser
             return ParseMembers(rest);
         if (Is(keyword, Wire.Watch))
             return ParseWatch(rest);
-        if (Is(line, Wire.Rooms))
+        // Bare words may be followed by spaces: over UDP a request is padded to earn a longer reply.
+        var bareWord = line.TrimEnd((byte)' ');
+        if (Is(bareWord, Wire.Rooms))
             return ClientCommand.Of(CommandKind.Rooms);
         if (IsWithArgument(keyword, Wire.Rooms))
             return Names.IsValid(rest) ? ClientCommand.Of(CommandKind.Rooms, name: rest) : ClientCommand.Invalid(ErrorCode.BadName, CommandKind.Rooms);
-        if (Is(line, Wire.Who))
+        if (Is(bareWord, Wire.Who))
             return ClientCommand.Of(CommandKind.Who);
         if (IsWithArgument(keyword, Wire.Who))
             return TryParseCursor(rest, out var after) ? ClientCommand.Of(CommandKind.Who, after) : ClientCommand.Invalid(ErrorCode.BadFormat, CommandKind.Who);
-        if (Is(line, Wire.Ping))
+        if (Is(bareWord, Wire.Ping))
             return ClientCommand.Of(CommandKind.Ping);
-        if (Is(line, Wire.Quit))
+        if (Is(bareWord, Wire.Quit))
             return ClientCommand.Of(CommandKind.Quit);
-        if (Is(line, Wire.Hello))
+        if (Is(bareWord, Wire.Hello))
             return ClientCommand.Of(CommandKind.Hello);
 
         // A command word without its colon ("JOIN"): tell the client what the command looks like.

@@ -84,6 +84,28 @@ public static class ServerLines
         output.WriteByte(Wire.LineFeed);
     }
 
+    /// <summary>
+    /// <c>ERROR:BAD_FORMAT:over UDP a message cannot start with &lt;digits&gt;:…</c>: it would read like
+    /// the node's own line (see <see cref="Udp.DatagramKind.ServerLine"/>).
+    /// </summary>
+    public static void RelayedLookalike(IBufferWriter<byte> output)
+    {
+        StartError(output, ErrorCode.BadFormat);
+        output.Write("a UDP message cannot start with <digits>:"u8);
+        output.WriteByte(Wire.LineFeed);
+    }
+
+    /// <summary>
+    /// <c>ERROR:TOO_LONG:…</c>: not even one item of a list page fits in what a datagram may be
+    /// answered with; a longer (padded) request is answered with more.
+    /// </summary>
+    public static void PageTooLarge(IBufferWriter<byte> output)
+    {
+        StartError(output, ErrorCode.TooLong);
+        output.Write("a page would be over 3x this datagram; pad the request with spaces"u8);
+        output.WriteByte(Wire.LineFeed);
+    }
+
     /// <summary><c>ERROR:NO_SESSION:send HELLO first</c>: a UDP datagram from an address with no session.</summary>
     public static void NoSession(IBufferWriter<byte> output)
     {

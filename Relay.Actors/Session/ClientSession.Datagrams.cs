@@ -38,6 +38,9 @@ public sealed partial class ClientSession
                 case DatagramKind.Line:
                     ((ILineSink)this).OnLine(line);
                     break;
+                case DatagramKind.ServerLine:
+                    ServerLines.RelayedLookalike(_output.Replies);
+                    break;
                 case DatagramKind.Reply:
                     // A server's error line: answering it could start a loop between two servers.
                     break;

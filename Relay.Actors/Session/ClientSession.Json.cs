@@ -17,6 +17,8 @@ public sealed partial class ClientSession
     private readonly Queue<byte[]?> _pingRefs = new();
     private Dialect _dialect;
     private bool _greetedOnSwitch;
+    // The length of the ref the replies to the current command will carry (a list page counts it).
+    private int _replyRefBytes;
 
     /// <summary>
     /// The client speaks JSON from the start (a transport that knows it, such as a UDP session
@@ -57,6 +59,7 @@ public sealed partial class ClientSession
         _output.Flush();
         if (JsonCommands.ToText(line, _translated, out var reference))
         {
+            _replyRefBytes = reference.Length;
             var command = CommandParser.Parse(_translated.Written);
             if (command.Kind == CommandKind.Ping)
                 _pingRefs.Enqueue(reference.IsEmpty ? null : reference.ToArray());
@@ -70,6 +73,7 @@ public sealed partial class ClientSession
         }
 
         _greetedOnSwitch = false;
+        _replyRefBytes = 0;
         _translated.Clear();
         _output.Flush(reference);
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Relay.Actors.Fanout;
+using Relay.Actors.Presence;
 using Relay.Protocol;
 
 namespace Relay.Actors.Session;
@@ -70,38 +71,32 @@ public sealed partial class ClientSession
 
     private void ListRooms(ReadOnlySpan<byte> after)
     {
-        var page = _services.Presence.Rooms(Encoding.ASCII.GetString(after), PageSize(RoomItemBytes, 0));
-        ServerLines.RoomPage(_output.Replies, page.Rooms, page.More);
+        var page = _services.Presence.Rooms(Encoding.ASCII.GetString(after), _settings.ListPageSize);
+        var fit = _output.ReplyBudget is { } budget
+            ? PageFit.Rooms(budget, _dialect == Dialect.Json, page.Rooms, _replyRefBytes)
+            : page.Rooms.Count;
+        if (fit == 0 && page.Rooms.Count > 0)
+            ServerLines.PageTooLarge(_output.Replies);
+        else
+            ServerLines.RoomPage(_output.Replies, page.Rooms.Take(fit).ToList(), page.More || fit < page.Rooms.Count);
     }
 
-    private void ListMembers(ReadOnlySpan<byte> room, long after)
+    private void ListMembers(ReadOnlySpan<byte> room, long after) =>
+        WriteIdPage(room, _services.Presence.MembersOf(Encoding.ASCII.GetString(room), after, _settings.ListPageSize));
+
+    private void ListOnline(long after) => WriteIdPage(default, _services.Presence.Who(after, _settings.ListPageSize));
+
+    /// <summary>A page of ids; for a datagram, as many as fit in what it may be answered with.</summary>
+    private void WriteIdPage(ReadOnlySpan<byte> room, IdPage page)
     {
-        var page = _services.Presence.MembersOf(Encoding.ASCII.GetString(room), after, PageSize(IdItemBytes, room.Length));
-        ServerLines.IdPage(_output.Replies, room, page.Total, page.Ids, page.More);
+        var fit = _output.ReplyBudget is { } budget
+            ? PageFit.Ids(budget, _dialect == Dialect.Json, room.Length, page.Total, page.Ids, _replyRefBytes)
+            : page.Ids.Length;
+        if (fit == 0 && page.Ids.Length > 0)
+            ServerLines.PageTooLarge(_output.Replies);
+        else
+            ServerLines.IdPage(_output.Replies, room, page.Total, page.Ids.AsSpan(0, fit), page.More || fit < page.Ids.Length);
     }
-
-    private void ListOnline(long after)
-    {
-        var page = _services.Presence.Who(after, PageSize(IdItemBytes, 0));
-        ServerLines.IdPage(_output.Replies, default, page.Total, page.Ids, page.More);
-    }
-
-    // The most one list item takes, in either protocol: an id (19 digits and a comma), a room (64
-    // characters and its count, as a JSON object).
-    private const int IdItemBytes = 20;
-    private const int RoomItemBytes = Names.MaxLength + 40;
-    // A page's own bytes besides its items, in either protocol (the JSON object and its ref).
-    private const int PageOverheadBytes = 48;
-    private const int JsonPageOverheadBytes = 140;
-
-    /// <summary>
-    /// Items per list page: <see cref="ConnectionSettings.ListPageSize"/>, or as many as fit in the
-    /// reply budget of the datagram that asked (at least one, so that paging always moves on).
-    /// </summary>
-    private int PageSize(int itemBytes, int roomBytes) =>
-        _output.ReplyBudget is { } budget
-            ? Math.Clamp((budget - (_dialect == Dialect.Json ? JsonPageOverheadBytes : PageOverheadBytes) - roomBytes) / itemBytes, 1, _settings.ListPageSize)
-            : _settings.ListPageSize;
 
     private void Watch(bool on)
     {

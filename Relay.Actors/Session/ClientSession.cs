@@ -211,8 +211,9 @@ public sealed partial class ClientSession : ILineSink, IDisposable
 
         if (_dialect == Dialect.Json)
             OnJsonLine(line);
-        else
+        else if (_dialect == Dialect.Text)
             Execute(CommandParser.Parse(line));
+        // Undecided: the client sent only blanks so far (its reads held no other byte): nothing to answer.
     }
 
     /// <summary>Carries out one command, whichever protocol it came in.</summary>
@@ -361,7 +362,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             // measures the client's silence only: the timer runs while the node waits for input,
             // never while the node itself holds reading back. A client that ends its lines gets
             // every line whole, however long the node takes to read the rest.
-            if (!_terminatesLines && _framer.HasPartialLine)
+            if (!_terminatesLines && _dialect != Dialect.Json && _framer.HasPartialLine)
                 StartPartialLineTimer();
         }
     }

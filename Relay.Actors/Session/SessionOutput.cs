@@ -126,19 +126,64 @@ internal sealed class SessionOutput : IDisposable
         return (int)(_buffer.TotalAppended - before);
     }
 
-    /// <summary>A line within what is left of a datagram's reply budget: an error that does not fit is cut to its code.</summary>
+    /// <summary>
+    /// A line within what is left of a datagram's reply budget: an error that does not fit keeps
+    /// its code (and the ref and cause of a <c>NOT_DELIVERED</c>) and as much of its text as fits.
+    /// </summary>
     private int WriteLine(ReadOnlySpan<byte> line, ReadOnlySpan<byte> reference, int budget)
     {
-        var size = _json ? JsonLength(line, reference) : line.Length + 1;
-        if (size > budget && line.StartsWith(Wire.Error))
+        var size = Measure(line, reference);
+        if (size <= budget || !line.StartsWith(Wire.Error))
+            return WriteLine(line, reference);
+
+        var textStart = ErrorTextStart(line);
+        var rented = ArrayPool<byte>.Shared.Rent(line.Length + 3);
+        try
         {
-            var codeEnd = line[Wire.Error.Length..].IndexOf(Wire.Colon);
-            if (codeEnd >= 0)
-                line = line[..(Wire.Error.Length + codeEnd + 1)];
+            var text = line[textStart..];
+            var keep = text.Length - (size - budget) - 3;
+            while (keep > 0)
+            {
+                // Cut at a word, and say it was cut.
+                var space = text[..keep].LastIndexOf((byte)' ');
+                keep = space > 0 ? space : 0;
+                if (keep == 0)
+                    break;
+                line[..textStart].CopyTo(rented);
+                text[..keep].CopyTo(rented.AsSpan(textStart));
+                "..."u8.CopyTo(rented.AsSpan(textStart + keep));
+                var cut = rented.AsSpan(0, textStart + keep + 3);
+                if (Measure(cut, reference) <= budget)
+                    return WriteLine(cut, reference);
+                keep--;
+            }
+
+            return WriteLine(line[..textStart], reference);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Where the human text of an error line starts: after <c>ERROR:CODE:</c>, or <c>ERROR:NOT_DELIVERED:ref:CAUSE:</c>.</summary>
+    private static int ErrorTextStart(ReadOnlySpan<byte> line)
+    {
+        var fields = line.StartsWith("ERROR:NOT_DELIVERED:"u8) ? 4 : 2;
+        var at = 0;
+        for (var i = 0; i < fields; i++)
+        {
+            var colon = line[at..].IndexOf(Wire.Colon);
+            if (colon < 0)
+                return line.Length;
+            at += colon + 1;
         }
 
-        return WriteLine(line, reference);
+        return at;
     }
+
+    private int Measure(ReadOnlySpan<byte> line, ReadOnlySpan<byte> reference) =>
+        _json ? JsonLength(line, reference) : line.Length + 1;
 
     private static int JsonLength(ReadOnlySpan<byte> line, ReadOnlySpan<byte> reference)
     {

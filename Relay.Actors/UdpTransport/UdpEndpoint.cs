@@ -60,7 +60,7 @@ internal sealed class UdpEndpoint : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         var endpoint = new IPEndPoint(IPAddress.Parse(_settings.Host), _settings.Udp.Port ?? 0);
-        Context.System.Udp().Tell(new Udp.Bind(Self, endpoint));
+        Context.System.Udp().Tell(new Udp.Bind(Self, endpoint, [new Inet.SO.ReceiveBufferSize(_settings.Udp.ReceiveBufferBytes)]));
     }
 
     private void Binding()

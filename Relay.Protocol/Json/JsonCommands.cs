@@ -40,37 +40,35 @@ public static class JsonCommands
     private static bool Read(ReadOnlySpan<byte> json, IBufferWriter<byte> output, ref Fields fields)
     {
         if (!Utf8.IsValid(json))
-            return Fail(output, ErrorCode.BadEncoding, "the line is not valid UTF-8"u8);
+            return Fail(output, in fields, ErrorCode.BadEncoding, "the line is not valid UTF-8"u8);
 
         var reader = new Utf8JsonReader(json, ReaderOptions);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                return Fail(output, ErrorCode.BadJson, "expected one JSON object per line, like {\"op\":\"ping\"}"u8);
+                return Fail(output, in fields, ErrorCode.BadJson, "expected one JSON object per line, like {\"op\":\"ping\"}"u8);
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var field = FieldOf(ref reader);
                 if (field == Field.Unknown)
-                    return FailField(output, "unknown field "u8, reader.ValueSpan);
+                    return FailField(output, in fields, "unknown field "u8, reader.ValueSpan);
                 if ((fields.Seen & field) != 0)
-                    return FailField(output, "field given twice: "u8, reader.ValueSpan);
+                    return FailField(output, in fields, "field given twice: "u8, reader.ValueSpan);
                 fields.Seen |= field;
 
                 reader.Read();
                 if (fields.Take(field, ref reader) is var problem and not Problem.None)
-                    return Fail(output, problem == Problem.BadName ? ErrorCode.BadName : ErrorCode.BadFormat, RuleOf(field, problem));
+                    return Fail(output, in fields, problem == Problem.BadName ? ErrorCode.BadName : ErrorCode.BadFormat, RuleOf(field, problem));
             }
 
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
-                return Fail(output, ErrorCode.BadJson, "expected one JSON object per line, like {\"op\":\"ping\"}"u8);
+                return Fail(output, in fields, ErrorCode.BadJson, "expected one JSON object per line, like {\"op\":\"ping\"}"u8);
             return true;
         }
         catch (JsonException)
         {
-            output.Write(Wire.Error);
-            output.Write(Wire.CodeOf(ErrorCode.BadJson));
-            output.WriteByte(Wire.Colon);
+            StartError(output, in fields, ErrorCode.BadJson);
             output.Write("not valid JSON (at byte "u8);
             output.WriteNumber(reader.BytesConsumed);
             output.WriteByte((byte)')');
@@ -80,7 +78,7 @@ public static class JsonCommands
         {
             // An escape that is not a Unicode character (an unpaired surrogate, \ud800).
             // Names are refused when escaped and field names are matched safely, so only a text gets here.
-            return Fail(output, ErrorCode.BadEncoding, "\"text\" holds an escape that is not a Unicode character"u8);
+            return Fail(output, in fields, ErrorCode.BadEncoding, "\"text\" holds an escape that is not a Unicode character"u8);
         }
     }
 
@@ -159,21 +157,21 @@ public static class JsonCommands
     private static bool Translate(ref Fields fields, IBufferWriter<byte> output)
     {
         if ((fields.Seen & Field.Op) == 0)
-            return Fail(output, ErrorCode.BadFormat, "missing field \"op\": every object says what it is, like {\"op\":\"ping\"}"u8);
+            return Fail(output, in fields, ErrorCode.BadFormat, "missing field \"op\": every object says what it is, like {\"op\":\"ping\"}"u8);
 
         var op = OpOf(fields.Op);
         if (op == CommandKind.Invalid)
-            return FailField(output, "unknown op "u8, fields.Op, ErrorCode.UnknownCommand);
+            return FailField(output, in fields, "unknown op "u8, fields.Op, ErrorCode.UnknownCommand);
 
         var allowed = AllowedFields(op);
         if ((fields.Seen & ~allowed.All) is var extra and not 0)
-            return FailField(output, "field does not belong to this op: "u8, NameOf(extra));
+            return FailField(output, in fields, "field does not belong to this op: "u8, NameOf(extra));
         if ((allowed.Required & ~fields.Seen) is var missing and not 0)
-            return FailField(output, "missing field "u8, NameOf(missing));
+            return FailField(output, in fields, "missing field "u8, NameOf(missing));
         if (op == CommandKind.Rooms && fields.AfterNumber is not null)
-            return Fail(output, ErrorCode.BadFormat, "\"after\" of rooms is the last room of the previous page, a string"u8);
+            return Fail(output, in fields, ErrorCode.BadFormat, "\"after\" of rooms is the last room of the previous page, a string"u8);
         if (op is CommandKind.Who or CommandKind.Members && !fields.AfterRoom.IsEmpty)
-            return Fail(output, ErrorCode.BadFormat, "\"after\" is the last id of the previous page, an integer of 0 or more"u8);
+            return Fail(output, in fields, ErrorCode.BadFormat, "\"after\" is the last id of the previous page, an integer of 0 or more"u8);
 
         switch (op)
         {
@@ -317,7 +315,7 @@ public static class JsonCommands
 
     private static ReadOnlySpan<byte> RuleOf(Field field, Problem problem) => field switch
     {
-        Field.Op => "\"op\" must be a string, like \"to\""u8,
+        Field.Op => "\"op\" must be a string written plainly (no escapes), like \"to\""u8,
         Field.To => "\"to\" must be a client id: a positive integer of at most 18 digits"u8,
         Field.Text => problem == Problem.LineBreak
             ? "\"text\" cannot hold a line break (CR or LF): a text client could not receive it; send one message per line"u8
@@ -329,21 +327,17 @@ public static class JsonCommands
         _ => "\"on\" must be true or false"u8,
     };
 
-    private static bool Fail(IBufferWriter<byte> output, ErrorCode code, ReadOnlySpan<byte> detail)
+    private static bool Fail(IBufferWriter<byte> output, in Fields fields, ErrorCode code, ReadOnlySpan<byte> detail)
     {
-        output.Write(Wire.Error);
-        output.Write(Wire.CodeOf(code));
-        output.WriteByte(Wire.Colon);
+        StartError(output, in fields, code);
         output.Write(detail);
         return false;
     }
 
-    private static bool FailField(IBufferWriter<byte> output, ReadOnlySpan<byte> detail, ReadOnlySpan<byte> name, ErrorCode code = ErrorCode.BadFormat)
+    private static bool FailField(IBufferWriter<byte> output, in Fields fields, ReadOnlySpan<byte> detail, ReadOnlySpan<byte> name, ErrorCode code = ErrorCode.BadFormat)
     {
         const int shownBytes = 64;
-        output.Write(Wire.Error);
-        output.Write(Wire.CodeOf(code));
-        output.WriteByte(Wire.Colon);
+        StartError(output, in fields, code);
         output.Write(detail);
         // As written in the JSON (escapes and all), so never a line break; cut to a readable length.
         output.WriteByte((byte)'"');
@@ -358,6 +352,26 @@ public static class JsonCommands
         WrongType,
         BadName,
         LineBreak,
+    }
+
+    /// <summary>
+    /// <c>ERROR:&lt;CODE&gt;:</c>; for a <c>to</c> that asked for a receipt (its op and ref read before
+    /// the mistake), <c>ERROR:NOT_DELIVERED:&lt;ref&gt;:&lt;CODE&gt;:</c>, as the text protocol answers a
+    /// malformed <c>TOACK</c>: a client waiting for that ref hears of it.
+    /// </summary>
+    private static void StartError(IBufferWriter<byte> output, in Fields fields, ErrorCode code)
+    {
+        output.Write(Wire.Error);
+        if (!fields.Ref.IsEmpty && fields.Op.SequenceEqual(JsonWire.ToOp))
+        {
+            output.Write(Wire.CodeOf(ErrorCode.NotDelivered));
+            output.WriteByte(Wire.Colon);
+            output.Write(fields.Ref);
+            output.WriteByte(Wire.Colon);
+        }
+
+        output.Write(Wire.CodeOf(code));
+        output.WriteByte(Wire.Colon);
     }
 
     [Flags]

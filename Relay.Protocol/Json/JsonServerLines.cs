@@ -169,7 +169,8 @@ public static class JsonServerLines
         {
             var item = items[range];
             var equals = item.LastIndexOf(Wire.EqualsSign);
-            if (equals <= 0 || !CommandParser.TryParseId(item[(equals + 1)..], out var members))
+            var count = item[(equals + 1)..];
+            if (equals <= 0 || !System.Buffers.Text.Utf8Parser.TryParse(count, out long members, out var used) || used != count.Length || members < 0)
                 continue;
             if (!first)
                 output.WriteByte(Wire.Comma);

@@ -20,6 +20,14 @@ public enum DatagramKind : byte
     /// node and itself) made to talk to each other by a forged source address cannot loop.
     /// </summary>
     Reply,
+
+    /// <summary>
+    /// A broadcast or room message whose text starts with <c>&lt;digits&gt;:</c>: the very line a node
+    /// sends (<c>ALL:&lt;sender&gt;:&lt;text&gt;</c>) read back as a command. Refused over UDP, or a node
+    /// whose session belongs to a forged address (another node's, an echo service's) would broadcast
+    /// its own broadcasts back for ever.
+    /// </summary>
+    ServerLine,
 }
 
 /// <summary>
@@ -47,10 +55,65 @@ public static class Datagrams
             return DatagramKind.Blank;
         if (line.Contains(Wire.LineFeed))
             return DatagramKind.SeveralLines;
-        if (line.StartsWith(Wire.Error) || (line[0] == JsonWire.OpenBrace && line.IndexOf("\"op\":\"error\""u8) >= 0))
+        if (line.StartsWith(Wire.Error) || (line[0] == JsonWire.OpenBrace && IsJsonError(line)))
             return DatagramKind.Reply;
+        if (LooksLikeRelayedMessage(line))
+            return DatagramKind.ServerLine;
         return DatagramKind.Line;
     }
+
+    /// <summary><c>ALL:&lt;digits&gt;:…</c> or <c>ROOM:&lt;room&gt;:&lt;digits&gt;:…</c> (any case): how a node writes a relayed message.</summary>
+    public static bool LooksLikeRelayedMessage(ReadOnlySpan<byte> line)
+    {
+        ReadOnlySpan<byte> text;
+        if (StartsWithIgnoreCase(line, Wire.All))
+        {
+            text = line[Wire.All.Length..];
+        }
+        else if (StartsWithIgnoreCase(line, Wire.Room))
+        {
+            var rest = line[Wire.Room.Length..];
+            var colon = rest.IndexOf(Wire.Colon);
+            if (colon < 0)
+                return false;
+            text = rest[(colon + 1)..];
+        }
+        else
+        {
+            return false;
+        }
+
+        var digits = text.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+        return digits > 0 && text[digits] == Wire.Colon;
+    }
+
+    /// <summary>An object whose <c>op</c> is <c>"error"</c>, however it is spaced.</summary>
+    private static bool IsJsonError(ReadOnlySpan<byte> line)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(line);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
+                return false;
+            while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+            {
+                var isOp = reader.ValueTextEquals(JsonWire.Op);
+                if (!reader.Read())
+                    return false;
+                if (isOp)
+                    return reader.TokenType == System.Text.Json.JsonTokenType.String && reader.ValueTextEquals(JsonWire.ErrorOp);
+                reader.Skip();
+            }
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        {
+        }
+
+        return false;
+    }
+
+    private static bool StartsWithIgnoreCase(ReadOnlySpan<byte> line, ReadOnlySpan<byte> keyword) =>
+        line.Length >= keyword.Length && System.Text.Ascii.EqualsIgnoreCase(line[..keyword.Length], keyword);
 
     /// <summary>True for the datagram that opens a session: <c>HELLO</c> (any case) or <c>{"op":"hello"}</c>.</summary>
     public static bool IsHello(ReadOnlySpan<byte> line, out bool json)

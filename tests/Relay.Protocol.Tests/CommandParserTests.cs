@@ -42,7 +42,7 @@ public sealed class CommandParserTests
     }
 
     [Theory]
-    [InlineData("hello")]
+    [InlineData("helo")]
     [InlineData("FROM:1:x")]
     [InlineData("T")]
     [InlineData("PINGPONG")]

@@ -143,6 +143,65 @@ public sealed class UdpRelayTests : IAsyncLifetime
         Assert.Null(await stranger.TryReceiveLineAsync(TimeSpan.FromMilliseconds(300)));
     }
 
+    [Theory]
+    [InlineData("ALL:5:hi")]
+    [InlineData("ROOM:echo:12:hi")]
+    public async Task A_broadcast_that_reads_like_the_nodes_own_line_is_refused_so_an_echo_cannot_loop(string line)
+    {
+        // A session whose address belongs to an echo service (or another node) gets ALL:<id>:<text>
+        // back as a command: broadcasting it again would loop for ever.
+        var (udp, _) = await DatagramSocket.HelloAsync(Udp);
+        using var _u = udp;
+        var (watcher, _) = await LineSocket.ConnectClientAsync(_node.ClientEndpoint);
+        await using var _w = watcher;
+        await udp.SendAsync("JOIN:echo");
+        Assert.Equal("OK:JOIN:echo", await udp.ReceiveLineAsync());
+
+        await udp.SendAsync(line);
+
+        Assert.Equal("ERROR:BAD_FORMAT:a UDP message cannot start with <digits>:", await udp.ReceiveLineAsync());
+        await watcher.SendAsync("PING\n");
+        Assert.Equal("PONG", await watcher.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task A_cut_error_keeps_its_ref_and_cause_and_says_it_was_cut()
+    {
+        var (client, _) = await DatagramSocket.HelloAsync(Udp);
+        using var _ = client;
+
+        await client.SendAsync("TOACK:r10:1");
+        var refused = await client.ReceiveLineAsync();
+        Assert.StartsWith("ERROR:NOT_DELIVERED:r10:BAD_FORMAT:expected TOACK", refused);
+        Assert.EndsWith("...", refused);
+        Assert.InRange(refused.Length + 1, 1, Relay.Protocol.Udp.Datagrams.ReplyBudget("TOACK:r10:1".Length));
+
+        await client.SendAsync("BOGUS");
+        var unknown = await client.ReceiveLineAsync();
+        Assert.StartsWith("ERROR:UNKNOWN_COMMAND:expected TO, TOACK,", unknown);
+        Assert.EndsWith("...", unknown);
+    }
+
+    [Fact]
+    public async Task A_page_that_cannot_hold_one_item_within_the_bound_says_to_pad_the_request()
+    {
+        var (member, _) = await LineSocket.ConnectClientAsync(_node.ClientEndpoint);
+        await using var _m = member;
+        var longRoom = new string('r', 64);
+        await member.SendAsync($"JOIN:{longRoom}\n");
+        Assert.Equal($"OK:JOIN:{longRoom}", await member.ReadLineAsync());
+        var (client, _) = await DatagramSocket.HelloAsync(Udp);
+        using var _c = client;
+
+        await client.SendAsync("ROOMS");
+        Assert.StartsWith("ERROR:TOO_LONG:", await client.ReceiveLineAsync());
+
+        await client.SendAsync("ROOMS:" + new string(' ', 40));
+        Assert.StartsWith("ERROR:BAD_NAME:", await client.ReceiveLineAsync());
+        await client.SendAsync("WHO:0" + new string(' ', 40));
+        Assert.StartsWith("WHO:", await client.ReceiveLineAsync());
+    }
+
     [Fact]
     public async Task QUIT_removes_the_client_at_once()
     {

@@ -92,7 +92,7 @@ public sealed partial class JsonCommandsTests
     [InlineData("""{"op":"quit","text":"bye"}""", "ERROR:BAD_FORMAT:field does not belong to this op: \"text\"")]
     [InlineData("""{"op":"to","to":3}""", "ERROR:BAD_FORMAT:missing field \"text\"")]
     [InlineData("""{"op":"to","text":"x"}""", "ERROR:BAD_FORMAT:missing field \"to\"")]
-    [InlineData("""{"op":"to","ref":"a1"}""", "ERROR:BAD_FORMAT:missing field \"to\"")]
+    [InlineData("""{"op":"to","ref":"a1"}""", "ERROR:NOT_DELIVERED:a1:BAD_FORMAT:missing field \"to\"")]
     [InlineData("""{"op":"all"}""", "ERROR:BAD_FORMAT:missing field \"text\"")]
     [InlineData("""{"op":"room","text":"x"}""", "ERROR:BAD_FORMAT:missing field \"room\"")]
     [InlineData("""{"op":"room","room":"dev"}""", "ERROR:BAD_FORMAT:missing field \"text\"")]
@@ -127,7 +127,7 @@ public sealed partial class JsonCommandsTests
     [InlineData("""{"op":{"x":1}}""")]
     [InlineData("""{"op":"p\u0069ng"}""")]
     public void Refuses_an_op_that_is_not_a_plain_string(string json) =>
-        AssertRefused(json, "ERROR:BAD_FORMAT:\"op\" must be a string, like \"to\"");
+        AssertRefused(json, "ERROR:BAD_FORMAT:\"op\" must be a string written plainly (no escapes), like \"to\"");
 
     [Theory]
     [InlineData("0")]
@@ -307,6 +307,16 @@ public sealed partial class JsonCommandsTests
         Assert.False(JsonCommands.ToText([0xFF, .. "{\"op\":\"ping\"}"u8], output, out _));
         Assert.Equal("ERROR:BAD_ENCODING:the line is not valid UTF-8", Encoding.UTF8.GetString(output.WrittenSpan));
     }
+
+    [Theory]
+    [InlineData("""{"op":"to","ref":"r5","to":0,"text":"x"}""", "ERROR:NOT_DELIVERED:r5:BAD_FORMAT:\"to\" must be a client id: a positive integer of at most 18 digits")]
+    [InlineData("""{"ref":"r5","op":"to","to":3,"text":1}""", "ERROR:NOT_DELIVERED:r5:BAD_FORMAT:\"text\" must be a string")]
+    [InlineData("""{"op":"to","ref":"r5","to":3,"text":"a\nb"}""", "ERROR:NOT_DELIVERED:r5:BAD_FORMAT:\"text\" cannot hold a line break (CR or LF): a text client could not receive it; send one message per line")]
+    [InlineData("""{"op":"to","ref":"r5","to":3,"text":"\ud800"}""", "ERROR:NOT_DELIVERED:r5:BAD_ENCODING:\"text\" holds an escape that is not a Unicode character")]
+    [InlineData("""{"op":"to","ref":"r5","to":3,"text":"x","bogus":1}""", "ERROR:NOT_DELIVERED:r5:BAD_FORMAT:unknown field \"bogus\"")]
+    [InlineData("""{"op":"to","ref":"r5","to":3,"text":"x",}""", "ERROR:NOT_DELIVERED:r5:BAD_JSON:not valid JSON (at byte 40)")]
+    public void Answers_a_malformed_to_that_asked_for_a_receipt_with_NOT_DELIVERED_and_its_ref_as_TOACK_does(string json, string error) =>
+        AssertRefused(json, error);
 
     [Theory]
     [InlineData("""{"op":"ping","ref":"p1","bogus":1}""")]

@@ -18,6 +18,13 @@ public sealed class DatagramsTests
     [InlineData("ERROR:NO_SESSION:send HELLO first\n", DatagramKind.Reply, "ERROR:NO_SESSION:send HELLO first")]
     [InlineData("{\"op\":\"error\",\"code\":\"X\"}", DatagramKind.Reply, "{\"op\":\"error\",\"code\":\"X\"}")]
     [InlineData("{\"op\":\"ping\"}", DatagramKind.Line, "{\"op\":\"ping\"}")]
+    [InlineData("{ \"code\" : \"X\", \"op\" : \"error\" }", DatagramKind.Reply, "{ \"code\" : \"X\", \"op\" : \"error\" }")]
+    [InlineData("ALL:5:hi", DatagramKind.ServerLine, "ALL:5:hi")]
+    [InlineData("all:12:5:hi", DatagramKind.ServerLine, "all:12:5:hi")]
+    [InlineData("ROOM:dev:5:hi", DatagramKind.ServerLine, "ROOM:dev:5:hi")]
+    [InlineData("ALL:5 o'clock", DatagramKind.Line, "ALL:5 o'clock")]
+    [InlineData("ALL::5:", DatagramKind.Line, "ALL::5:")]
+    [InlineData("ROOM:dev:hi 5:", DatagramKind.Line, "ROOM:dev:hi 5:")]
     public void Reads_one_line_per_datagram_and_tells_blank_several_and_server_replies_apart(string datagram, DatagramKind kind, string line)
     {
         Assert.Equal(kind, Datagrams.Read(Encoding.UTF8.GetBytes(datagram), out var read));
