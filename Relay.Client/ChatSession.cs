@@ -35,6 +35,8 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
     private int _userPings;
     private volatile bool _leaving;
     private volatile bool _refused;
+    // Over UDP the node forgot this client (SessionLost): it is there, so say HELLO to it again.
+    private volatile bool _sessionLost;
     private RelayClient _client = client;
 
     /// <summary>
@@ -82,14 +84,16 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
     private async Task<bool> FailOverAsync()
     {
         var lost = nodes.Current;
+        var sessionLost = _sessionLost;
+        _sessionLost = false;
         await _client.DisposeAsync().ConfigureAwait(false);
-        if (!nodes.CanFailOver)
+        if (!nodes.CanFailOver && !sessionLost)
             return false;
 
-        output.Print($"lost {lost}; trying the other nodes");
+        output.Print(sessionLost ? $"saying HELLO to {lost} again" : $"lost {lost}; trying the other nodes");
         try
         {
-            _client = await nodes.ConnectAsync(skipCurrent: true, rounds: FailoverRounds).ConfigureAwait(false);
+            _client = await nodes.ConnectAsync(skipCurrent: !sessionLost, rounds: FailoverRounds).ConfigureAwait(false);
         }
         catch (RelayConnectionException error)
         {
@@ -230,6 +234,9 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
                     continue;
                 }
 
+                if (relayEvent is SessionLost)
+                    _sessionLost = true;
+
                 var line = Describe(relayEvent);
                 if (relayEvent is ErrorReceived or DeliveryFailed)
                 {
@@ -242,7 +249,7 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
                 }
             }
 
-            if (!_leaving)
+            if (!_leaving && !_sessionLost)
                 output.Print("the server closed the connection");
         }
         catch (RelayConnectionException error)

@@ -14,7 +14,7 @@ internal static class ClientCommandLine
 
     private static readonly Option<int> PortOption = new("--port")
     {
-        Description = "The node's client port.",
+        Description = "The node's client port (its UDP port with --udp).",
         DefaultValueFactory = _ => 9999,
         Recursive = true,
         CustomParser = result => (int)Number(result, "--port", "a port number 1-65535", 1, 65535),
@@ -24,6 +24,21 @@ internal static class ClientCommandLine
     {
         Description = "Cluster nodes, host:port[,host:port...]; overrides --host/--port. When the node in use goes away, the chat reconnects to another.",
         Recursive = true,
+    };
+
+    private static readonly Option<bool> JsonOption = new("--json")
+    {
+        Description = "Speak the JSON protocol to the node (one JSON object per line); what you see is the same.",
+        Recursive = true,
+        Arity = ArgumentArity.Zero,
+    };
+
+    private static readonly Option<bool> UdpOption = new("--udp")
+    {
+        Description = "Talk to the node over UDP: --port (or --nodes) is then its UDP port (relay-host --udp-port). " +
+                      "Datagrams may be lost; if the node forgets this client, the chat says HELLO again and shows its new ID.",
+        Recursive = true,
+        Arity = ArgumentArity.Zero,
     };
 
     private static readonly Option<long> ToOption = new("--to")
@@ -85,6 +100,8 @@ internal static class ClientCommandLine
             HostOption,
             PortOption,
             NodesOption,
+            JsonOption,
+            UdpOption,
             send,
             listen,
         };
@@ -110,9 +127,14 @@ internal static class ClientCommandLine
 
     private static NodeList Endpoint(ParseResult parse)
     {
+        var options = RelayClientOptions.Default with
+        {
+            Protocol = parse.GetValue(JsonOption) ? RelayProtocol.Json : RelayProtocol.Text,
+            Transport = parse.GetValue(UdpOption) ? RelayTransport.Udp : RelayTransport.Tcp,
+        };
         var nodes = parse.GetValue(NodesOption);
         if (nodes is not null && NodeList.TryParse(nodes, out var list, out _))
-            return new NodeList(list);
-        return new NodeList([(parse.GetValue(HostOption)!, parse.GetValue(PortOption))]);
+            return new NodeList(list, options);
+        return new NodeList([(parse.GetValue(HostOption)!, parse.GetValue(PortOption))], options);
     }
 }

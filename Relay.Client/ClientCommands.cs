@@ -3,6 +3,10 @@ namespace Relay.Client;
 /// <summary>What each form of the console client does.</summary>
 internal static class ClientCommands
 {
+    // `send` over UDP: how long to wait for the PONG that confirms the message, and how many PINGs to try.
+    private static readonly TimeSpan UdpPongWait = TimeSpan.FromSeconds(1);
+    private const int UdpPings = 5;
+
     public static async Task<int> ChatAsync(NodeList endpoint)
     {
         await using var client = await TryConnectAsync(endpoint).ConfigureAwait(false);
@@ -34,16 +38,40 @@ internal static class ClientCommands
             return 1;
 
         var exitCode = 0;
+        var udp = endpoint.Options.Transport == RelayTransport.Udp;
         try
         {
             await client.SendAsync(target, text).ConfigureAwait(false);
             // The PONG comes back after the server has handled the message, errors included.
             await client.PingAsync().ConfigureAwait(false);
-            await foreach (var relayEvent in client.ReadAllAsync().ConfigureAwait(false))
+            for (var pings = 1; ; )
             {
+                RelayEvent relayEvent;
+                // Over UDP the PING or its PONG may be lost: ask again rather than wait forever.
+                using (var wait = new CancellationTokenSource(udp ? UdpPongWait : Timeout.InfiniteTimeSpan))
+                {
+                    try
+                    {
+                        if (!await client.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                            break;
+                        relayEvent = await client.ReadAsync(wait.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (pings < UdpPings)
+                    {
+                        pings++;
+                        await client.PingAsync().ConfigureAwait(false);
+                        continue;
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        Console.Error.WriteLine($"relay-client: no answer over UDP to {pings} PINGs; the message may or may not have arrived");
+                        return 1;
+                    }
+                }
+
                 if (relayEvent is PongReceived)
                     return exitCode;
-                if (relayEvent is ErrorReceived)
+                if (relayEvent is ErrorReceived or SessionLost)
                 {
                     exitCode = 1;
                     Console.Error.WriteLine(EventText.Of(relayEvent));
@@ -82,14 +110,18 @@ internal static class ClientCommands
         var received = 0;
         try
         {
+            RelayEvent? last = null;
             await foreach (var relayEvent in client.ReadAllAsync(timeout.Token).ConfigureAwait(false))
             {
+                last = relayEvent;
                 Console.WriteLine(EventText.Of(relayEvent));
                 if (relayEvent is MessageReceived && ++received == count)
                     return 0;
             }
 
-            Console.Error.WriteLine("relay-client: the server closed the connection");
+            // A lost UDP session has said so already; its id is gone, so listening on under a new one would mislead.
+            if (last is not SessionLost)
+                Console.Error.WriteLine("relay-client: the server closed the connection");
             return 1;
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)

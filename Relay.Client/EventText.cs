@@ -22,6 +22,7 @@ internal static class EventText
         PongReceived => "pong",
         ReconnectRequested reconnect => $"server: {reconnect.Text}",
         UnknownLine unknown => $"server: {unknown.Line}",
+        SessionLost lost => $"session lost: the node no longer knows this client ({lost.Text})",
         _ => relayEvent.ToString(),
     };
 

@@ -21,6 +21,9 @@ internal sealed class NodeList
     /// <summary>More than one node: losing one is survivable.</summary>
     public bool CanFailOver => _nodes.Length > 1;
 
+    /// <summary>How every connection is made: protocol, transport.</summary>
+    public RelayClientOptions Options => _options;
+
     /// <summary>The node connected to last.</summary>
     public string Current => $"{_nodes[_current].Host}:{_nodes[_current].Port}";
 

@@ -1,36 +1,49 @@
 using System.Buffers;
-using System.Diagnostics.CodeAnalysis;
 using System.Net.Sockets;
-using System.Text;
 using System.Threading.Channels;
 using Relay.Protocol;
+using Relay.Protocol.Json;
 
 namespace Relay.Client;
 
 /// <summary>
-/// A connection to a RelayChat node: learn your id, send messages, read what arrives.
+/// A connection to a RelayChat node: learn your id, send messages, read what arrives. It speaks text
+/// or JSON (<see cref="RelayClientOptions.Protocol"/>) over TCP or UDP
+/// (<see cref="RelayClientOptions.Transport"/>); the methods and events are the same in every mode.
 /// </summary>
 /// <remarks>
 /// Sends are safe from several threads at once. Incoming lines are read by one background loop
 /// into a bounded buffer that <see cref="ReadAllAsync"/> drains; the loop ends, and the stream
-/// completes, when the server closes the connection or <see cref="DisposeAsync"/> is called.
+/// completes, when the server closes the connection, <see cref="QuitAsync"/> ends a UDP session, the
+/// node has lost a UDP session (<see cref="SessionLost"/>), or <see cref="DisposeAsync"/> is called.
 /// </remarks>
-public sealed class RelayClient : IAsyncDisposable
+public sealed partial class RelayClient : IAsyncDisposable
 {
-    private readonly Socket _socket;
+    private readonly RelayLink _link;
     private readonly RelayClientOptions _options;
     private readonly Channel<RelayEvent> _events;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _sendBuffer = new(256);
-    private readonly TaskCompletionSource<long> _welcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // The JSON object of each text line built in _sendBuffer; null in text.
+    private readonly ArrayBufferWriter<byte>? _jsonBuffer;
+    private readonly Handshake _handshake;
+    // Over UDP only: nothing else tells the node this client is still there.
+    private readonly KeepAlive? _keepAlive;
     private readonly CancellationTokenSource _stop = new();
+    private ArrayBufferWriter<byte>? _padBuffer;
     private Task _readLoop = Task.CompletedTask;
+    private Task _keepAliveLoop = Task.CompletedTask;
+    private volatile bool _quit;
     private int _disposed;
 
-    private RelayClient(Socket socket, RelayClientOptions options)
+    private RelayClient(RelayClientOptions options)
     {
-        _socket = socket;
         _options = options;
+        var udp = options.Transport == RelayTransport.Udp;
+        _link = udp ? new UdpLink() : new TcpLink(options.MaxLineBytes);
+        _jsonBuffer = options.Protocol == RelayProtocol.Json ? new ArrayBufferWriter<byte>(256) : null;
+        _handshake = new Handshake(options);
+        _keepAlive = udp ? new KeepAlive(options.KeepAliveInterval, byReference: _jsonBuffer is not null) : null;
         _events = Channel.CreateBounded<RelayEvent>(new BoundedChannelOptions(options.EventBufferCapacity)
         {
             SingleWriter = true,
@@ -41,28 +54,31 @@ public sealed class RelayClient : IAsyncDisposable
     /// <summary>The id the server assigned to this client.</summary>
     public long Id { get; private set; }
 
+    private bool OverUdp => _options.Transport == RelayTransport.Udp;
+
     /// <summary>Completes when the connection has ended; faults with the reason if it broke.</summary>
     public Task Completion => _events.Reader.Completion;
 
-    /// <summary>Connects and waits for the server's <c>YOUR_ID</c> line.</summary>
+    /// <summary>
+    /// Connects and waits for the server's <c>YOUR_ID</c> line: over TCP it comes on connect (in JSON,
+    /// the client then sends its first object and waits for the JSON hello); over UDP the client sends
+    /// <c>HELLO</c> and repeats it until answered or <see cref="RelayClientOptions.HelloAttempts"/> are spent.
+    /// </summary>
     /// <exception cref="RelayConnectionException">The node cannot be reached or is not a RelayChat node.</exception>
     public static async Task<RelayClient> ConnectAsync(
         string host, int port, RelayClientOptions? options = null, CancellationToken cancellation = default)
     {
         options ??= RelayClientOptions.Default;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        timeout.CancelAfter(options.ConnectTimeout);
-
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var client = new RelayClient(socket, options);
+        var client = new RelayClient(options);
         try
         {
-            await socket.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
-            client._readLoop = client.ReadLoopAsync();
-            client.Id = await client._welcome.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+            if (options.Transport == RelayTransport.Udp)
+                await client.GreetOverUdpAsync(host, port, cancellation).ConfigureAwait(false);
+            else
+                await client.GreetOverTcpAsync(host, port, cancellation).ConfigureAwait(false);
             return client;
         }
-        catch (Exception error) when (error is SocketException or OperationCanceledException or InvalidDataException or IOException)
+        catch (Exception error) when (error is SocketException or OperationCanceledException or InvalidDataException or IOException or TimeoutException)
         {
             await client.DisposeAsync().ConfigureAwait(false);
             if (cancellation.IsCancellationRequested)
@@ -77,121 +93,6 @@ public sealed class RelayClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends <paramref name="text"/> to the client with id <paramref name="targetId"/>.</summary>
-    /// <exception cref="ArgumentException">The text contains a line break.</exception>
-    public async ValueTask SendAsync(long targetId, string text, CancellationToken cancellation = default)
-    {
-        if (text.AsSpan().ContainsAny('\n', '\r'))
-            throw new ArgumentException("A message is one line: it cannot contain a line break.", nameof(text));
-
-        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
-        try
-        {
-            var length = Encoding.UTF8.GetBytes(text, utf8);
-            await SendAsync(targetId, utf8.AsMemory(0, length), cancellation).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(utf8);
-        }
-    }
-
-    /// <summary>Sends a message that is already UTF-8.</summary>
-    public ValueTask SendAsync(long targetId, ReadOnlyMemory<byte> utf8, CancellationToken cancellation = default) =>
-        WriteAsync(output => ClientLines.To(output, targetId, utf8.Span), cancellation);
-
-    /// <summary>
-    /// Sends <paramref name="text"/> to <paramref name="targetId"/> with a delivery receipt
-    /// (<c>TOACK:</c>): a <see cref="DeliveryConfirmed"/> or <see cref="DeliveryFailed"/> carrying
-    /// <paramref name="reference"/> follows. The reference is the caller's own; the server does not
-    /// interpret it.
-    /// </summary>
-    /// <exception cref="ArgumentException">The reference is not a valid name (see <see cref="Names"/>) or the text contains a line break.</exception>
-    public ValueTask SendWithReceiptAsync(string reference, long targetId, string text, CancellationToken cancellation = default)
-    {
-        var referenceBytes = NameBytes(reference, nameof(reference));
-        return WriteTextAsync(text, (output, utf8) => ClientLines.ToAck(output, referenceBytes, targetId, utf8), cancellation);
-    }
-
-    /// <summary>Sends <paramref name="text"/> to every other client of the cluster (<c>ALL:</c>).</summary>
-    /// <exception cref="ArgumentException">The text contains a line break.</exception>
-    public ValueTask BroadcastAsync(string text, CancellationToken cancellation = default) =>
-        WriteTextAsync(text, ClientLines.All, cancellation);
-
-    /// <summary>Joins <paramref name="room"/> (<c>JOIN:</c>); a <see cref="CommandConfirmed"/> follows, or an error.</summary>
-    /// <exception cref="ArgumentException">The room is not a valid name (see <see cref="Names"/>).</exception>
-    public ValueTask JoinAsync(string room, CancellationToken cancellation = default)
-    {
-        var name = NameBytes(room, nameof(room));
-        return WriteAsync(output => ClientLines.Join(output, name), cancellation);
-    }
-
-    /// <summary>Leaves <paramref name="room"/> (<c>LEAVE:</c>); a <see cref="CommandConfirmed"/> follows, or <c>NOT_MEMBER</c>.</summary>
-    /// <exception cref="ArgumentException">The room is not a valid name (see <see cref="Names"/>).</exception>
-    public ValueTask LeaveAsync(string room, CancellationToken cancellation = default)
-    {
-        var name = NameBytes(room, nameof(room));
-        return WriteAsync(output => ClientLines.Leave(output, name), cancellation);
-    }
-
-    /// <summary>Sends <paramref name="text"/> to the other members of <paramref name="room"/>, which this client must have joined (<c>ROOM:</c>).</summary>
-    /// <exception cref="ArgumentException">The room is not a valid name or the text contains a line break.</exception>
-    public ValueTask RoomAsync(string room, string text, CancellationToken cancellation = default)
-    {
-        var name = NameBytes(room, nameof(room));
-        return WriteTextAsync(text, (output, utf8) => ClientLines.Room(output, name, utf8), cancellation);
-    }
-
-    /// <summary>
-    /// Asks for the rooms that have members (<c>ROOMS</c>); a <see cref="RoomList"/> follows. Give the last
-    /// room of a page with <see cref="RoomList.More"/> as <paramref name="after"/> for the next page.
-    /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="after"/> is not a valid name.</exception>
-    public ValueTask RoomsAsync(string? after = null, CancellationToken cancellation = default)
-    {
-        var afterBytes = after is null ? null : NameBytes(after, nameof(after));
-        return WriteAsync(output => ClientLines.Rooms(output, afterBytes), cancellation);
-    }
-
-    /// <summary>
-    /// Asks for the members of <paramref name="room"/> (<c>MEMBERS:</c>); a <see cref="RoomMembers"/> follows.
-    /// Give the last id of a page with <see cref="RoomMembers.More"/> as <paramref name="after"/> for the next page.
-    /// </summary>
-    /// <exception cref="ArgumentException">The room is not a valid name, or <paramref name="after"/> is not positive.</exception>
-    public ValueTask MembersAsync(string room, long? after = null, CancellationToken cancellation = default)
-    {
-        var name = NameBytes(room, nameof(room));
-        var afterId = PageStart(after);
-        return WriteAsync(output => ClientLines.Members(output, name, afterId), cancellation);
-    }
-
-    /// <summary>
-    /// Asks who is online in the cluster (<c>WHO</c>); an <see cref="OnlineList"/> follows. Give the last id
-    /// of a page with <see cref="OnlineList.More"/> as <paramref name="after"/> for the next page.
-    /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="after"/> is not positive.</exception>
-    public ValueTask WhoAsync(long? after = null, CancellationToken cancellation = default)
-    {
-        var afterId = PageStart(after);
-        return WriteAsync(output => ClientLines.Who(output, afterId), cancellation);
-    }
-
-    /// <summary>
-    /// Starts (<c>WATCH:ON</c>) or stops (<c>WATCH:OFF</c>) presence events: a <see cref="CommandConfirmed"/>
-    /// follows, then a <see cref="ClientJoined"/> or <see cref="ClientLeft"/> whenever a client of the cluster
-    /// connects or leaves.
-    /// </summary>
-    public ValueTask WatchAsync(bool on, CancellationToken cancellation = default) =>
-        WriteAsync(output => ClientLines.Watch(output, on), cancellation);
-
-    /// <summary>Sends <c>PING</c>; a <see cref="PongReceived"/> follows once everything sent before it was handled.</summary>
-    public ValueTask PingAsync(CancellationToken cancellation = default) =>
-        WriteAsync(ClientLines.Ping, cancellation);
-
-    /// <summary>Sends <c>QUIT</c>: the server sends what is pending and closes.</summary>
-    public ValueTask QuitAsync(CancellationToken cancellation = default) =>
-        WriteAsync(ClientLines.Quit, cancellation);
-
     /// <summary>What the server sends, in order, until the connection ends.</summary>
     public IAsyncEnumerable<RelayEvent> ReadAllAsync(CancellationToken cancellation = default) =>
         _events.Reader.ReadAllAsync(cancellation);
@@ -200,76 +101,109 @@ public sealed class RelayClient : IAsyncDisposable
     public ValueTask<RelayEvent> ReadAsync(CancellationToken cancellation = default) =>
         _events.Reader.ReadAsync(cancellation);
 
-    /// <summary>Closes the socket and stops the read loop. Safe to call more than once.</summary>
+    /// <summary>Waits until an event can be read: false once the stream has ended, the reason thrown if it broke.</summary>
+    internal ValueTask<bool> WaitToReadAsync(CancellationToken cancellation) =>
+        _events.Reader.WaitToReadAsync(cancellation);
+
+    /// <summary>
+    /// Closes the socket and stops the read loop; over UDP a live session is ended with a <c>QUIT</c>
+    /// first, as closing a TCP connection would. Safe to call more than once.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
 
+        if (OverUdp && Id != 0 && !_quit && !_readLoop.IsCompleted)
+            await QuitQuietlyAsync().ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-            // Already closed by the other side.
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
-        _socket.Dispose();
+        _link.Close();
         await _readLoop.ConfigureAwait(false);
+        await _keepAliveLoop.ConfigureAwait(false);
+        _link.Dispose();
         _stop.Dispose();
         _sendLock.Dispose();
     }
 
-    /// <summary>The UTF-8 of a room name or reference, checked against the naming rule.</summary>
-    private static byte[] NameBytes(string name, string parameter)
+    private async Task GreetOverTcpAsync(string host, int port, CancellationToken cancellation)
     {
-        ArgumentNullException.ThrowIfNull(name, parameter);
-        var bytes = Encoding.UTF8.GetBytes(name);
-        if (!Names.IsValid(bytes))
-            throw new ArgumentException($"'{name}' is not a valid name: {Encoding.ASCII.GetString(Names.Rule)}", parameter);
-        return bytes;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        await _link.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
+        _readLoop = ReadLoopAsync();
+        Id = await _handshake.Welcome.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+        if (_jsonBuffer is null)
+            return;
+
+        // The node switches a connection to JSON at its first '{' and answers with a JSON hello; a
+        // first object that is itself a hello gets only that one.
+        await WriteAsync(WriteHello, timeout.Token).ConfigureAwait(false);
+        var id = await _handshake.JsonHello.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+        if (id != Id)
+            throw new InvalidDataException($"the node's JSON hello says id {id}, but YOUR_ID said {Id}");
     }
 
-    /// <summary>The <c>after</c> of a WHO or MEMBERS page as <see cref="ClientLines"/> takes it: 0 for the first page.</summary>
-    private static long PageStart(long? after) => after switch
+    private async Task GreetOverUdpAsync(string host, int port, CancellationToken cancellation)
     {
-        null => 0,
-        > 0 => after.Value,
-        _ => throw new ArgumentOutOfRangeException(nameof(after), after, "a page starts after a positive id"),
-    };
-
-    /// <summary>Encodes a one-line <paramref name="text"/> as UTF-8 and writes the line <paramref name="write"/> makes of it.</summary>
-    private async ValueTask WriteTextAsync(string text, TextLine write, CancellationToken cancellation)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        if (text.AsSpan().ContainsAny('\n', '\r'))
-            throw new ArgumentException("A message is one line: it cannot contain a line break.", nameof(text));
-
-        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
-        try
+        await _link.ConnectAsync(host, port, cancellation).ConfigureAwait(false);
+        _readLoop = ReadLoopAsync();
+        for (var attempt = 1; ; attempt++)
         {
-            var length = Encoding.UTF8.GetBytes(text, utf8);
-            await WriteAsync(output => write(output, utf8.AsSpan(0, length)), cancellation).ConfigureAwait(false);
+            await WriteAsync(WriteHello, cancellation).ConfigureAwait(false);
+            try
+            {
+                Id = await _handshake.Welcome.Task.WaitAsync(_options.HelloRetryInterval, cancellation).ConfigureAwait(false);
+                break;
+            }
+            catch (TimeoutException) when (attempt < _options.HelloAttempts)
+            {
+                // The HELLO or its answer was lost: say it again.
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException(
+                    $"no answer to HELLO over UDP ({attempt} tries, {_options.HelloRetryInterval.TotalSeconds:0.#} s apart); " +
+                    "is it the node's UDP port (relay-host --udp-port)?");
+            }
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(utf8);
-        }
+
+        if (_options.KeepAliveInterval != Timeout.InfiniteTimeSpan)
+            _keepAliveLoop = KeepAliveLoopAsync(_keepAlive!);
     }
 
-    private async ValueTask WriteAsync(Action<ArrayBufferWriter<byte>> write, CancellationToken cancellation)
+    private static void WriteHello(ArrayBufferWriter<byte> output)
+    {
+        output.Write(Wire.Hello);
+        output.Write([Wire.LineFeed]);
+    }
+
+    /// <summary>
+    /// Writes the text line <paramref name="write"/> makes, as it is or as its JSON object, and sends it;
+    /// over UDP a list request is <paramref name="padded"/> for a whole page (see <see cref="ListRequestPadding"/>).
+    /// </summary>
+    private async ValueTask WriteAsync(
+        Action<ArrayBufferWriter<byte>> write, CancellationToken cancellation, string? reference = null, bool padded = false)
     {
         await _sendLock.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
             _sendBuffer.ResetWrittenCount();
             write(_sendBuffer);
-            await _socket.SendAsync(_sendBuffer.WrittenMemory, SocketFlags.None, cancellation).ConfigureAwait(false);
+            var command = _sendBuffer.WrittenMemory;
+            if (_jsonBuffer is not null)
+            {
+                _jsonBuffer.ResetWrittenCount();
+                // The line without its terminator; the object comes with its own.
+                if (!JsonCommands.FromText(command.Span[..^1], _jsonBuffer, reference is null ? default : System.Text.Encoding.ASCII.GetBytes(reference)))
+                    throw new ArgumentException("The message is not valid UTF-8, which JSON cannot carry.");
+                command = _jsonBuffer.WrittenMemory;
+            }
+
+            if (padded && OverUdp)
+                command = ListRequestPadding.Pad(command, _padBuffer ??= new ArrayBufferWriter<byte>(ListRequestPadding.PaddedBytes));
+
+            await _link.SendAsync(command, cancellation).ConfigureAwait(false);
+            _keepAlive?.Sent();
         }
         finally
         {
@@ -279,161 +213,76 @@ public sealed class RelayClient : IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        var framer = new LineFramer(_options.MaxLineBytes);
-        var batch = new EventBatch(_welcome);
+        var lines = new ServerLineEvents(_options, _handshake, _keepAlive);
         Exception? failure = null;
         try
         {
-            while (true)
+            while (await _link.ReceiveAsync(lines, _stop.Token).ConfigureAwait(false))
             {
-                var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token).ConfigureAwait(false);
-                if (read == 0)
-                    break;
-
-                framer.Feed(buffer.AsSpan(0, read), batch);
-                foreach (var relayEvent in batch.Events)
+                foreach (var relayEvent in lines.Events)
                     await _events.Writer.WriteAsync(relayEvent, _stop.Token).ConfigureAwait(false);
-                batch.Events.Clear();
+                lines.Events.Clear();
+                if (lines.SessionLost)
+                    break;
             }
         }
         catch (OperationCanceledException)
         {
-            // Disposed.
+            // Disposed, or QUIT over UDP.
         }
         catch (Exception error) when (error is SocketException or ObjectDisposedException)
         {
             if (!_stop.IsCancellationRequested)
+            {
                 failure = new RelayConnectionException($"connection lost: {error.Message}", error);
+                _handshake.Fail(error);
+            }
         }
         finally
         {
-            framer.Dispose();
-            ArrayPool<byte>.Shared.Return(buffer);
-            _welcome.TrySetException(new InvalidDataException("the server closed the connection before sending YOUR_ID"));
+            _handshake.Fail(new InvalidDataException("the server closed the connection before sending YOUR_ID"));
             _events.Writer.TryComplete(failure);
+            // The keepalive has nothing left to keep.
+            if (OverUdp && !_stop.IsCancellationRequested)
+                await _stop.CancelAsync().ConfigureAwait(false);
         }
     }
 
-    private delegate void TextLine(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> utf8);
-
-    /// <summary>Turns framed lines into events; the first <c>YOUR_ID</c> completes the handshake.</summary>
-    private sealed class EventBatch(TaskCompletionSource<long> welcome) : ILineSink
+    private async Task KeepAliveLoopAsync(KeepAlive keepAlive)
     {
-        public List<RelayEvent> Events { get; } = new();
-
-        public void OnLine(ReadOnlySpan<byte> line)
+        try
         {
-            var parsed = ServerLine.Parse(line);
-            switch (parsed.Kind)
+            while (true)
             {
-                case ServerLineKind.From:
-                    Events.Add(new MessageReceived(parsed.Id, Encoding.UTF8.GetString(parsed.Text)));
-                    break;
-                case ServerLineKind.Broadcast:
-                    Events.Add(new BroadcastReceived(parsed.Id, Encoding.UTF8.GetString(parsed.Text)));
-                    break;
-                case ServerLineKind.Room:
-                    Events.Add(new RoomMessageReceived(Encoding.UTF8.GetString(parsed.Name), parsed.Id, Encoding.UTF8.GetString(parsed.Text)));
-                    break;
-                case ServerLineKind.Ok:
-                    Events.Add(new CommandConfirmed(Encoding.UTF8.GetString(parsed.Name), Encoding.UTF8.GetString(parsed.Text)));
-                    break;
-                case ServerLineKind.Joined:
-                    Events.Add(new ClientJoined(parsed.Id));
-                    break;
-                case ServerLineKind.Left:
-                    Events.Add(new ClientLeft(parsed.Id));
-                    break;
-                case ServerLineKind.Delivered:
-                    Events.Add(new DeliveryConfirmed(Encoding.UTF8.GetString(parsed.Name)));
-                    break;
-                case ServerLineKind.Who when TryParseIds(parsed.Text, out var ids):
-                    Events.Add(new OnlineList(parsed.Id, ids, parsed.More));
-                    break;
-                case ServerLineKind.Members when TryParseIds(parsed.Text, out var ids):
-                    Events.Add(new RoomMembers(Encoding.UTF8.GetString(parsed.Name), parsed.Id, ids, parsed.More));
-                    break;
-                case ServerLineKind.Rooms when TryParseRooms(parsed.Text, out var rooms):
-                    Events.Add(new RoomList(rooms, parsed.More));
-                    break;
-                case ServerLineKind.Error when parsed.Code.SequenceEqual(Wire.CodeOf(ErrorCode.NotDelivered))
-                                               && TrySplitReceiptFailure(parsed.Text, out var failure):
-                    Events.Add(failure);
-                    break;
-                case ServerLineKind.Error:
-                    Events.Add(new ErrorReceived(
-                        Encoding.UTF8.GetString(parsed.Code),
-                        Wire.TryParseCode(parsed.Code, out var code) ? code : null,
-                        Encoding.UTF8.GetString(parsed.Text)));
-                    break;
-                case ServerLineKind.Pong:
-                    Events.Add(PongReceived.Instance);
-                    break;
-                case ServerLineKind.Reconnect:
-                    Events.Add(new ReconnectRequested(Encoding.UTF8.GetString(parsed.Text)));
-                    break;
-                case ServerLineKind.YourId when welcome.TrySetResult(parsed.Id):
-                    break;
-                default:
-                    Events.Add(new UnknownLine(Encoding.UTF8.GetString(line)));
-                    break;
+                var wait = keepAlive.UntilDue;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _stop.Token).ConfigureAwait(false);
+                    continue;
+                }
+
+                keepAlive.PingSending();
+                await WriteAsync(ClientLines.Ping, _stop.Token, KeepAlive.Reference).ConfigureAwait(false);
             }
         }
-
-        public void OnLineTooLong() =>
-            Events.Add(new UnknownLine("(a line longer than the client's limit was skipped)"));
-
-        // <id>,<id>,… (empty for none), as WHO and MEMBERS pages carry them.
-        private static bool TryParseIds(ReadOnlySpan<byte> items, out IReadOnlyList<long> ids)
+        catch (Exception error) when (error is OperationCanceledException or SocketException or ObjectDisposedException)
         {
-            var list = new List<long>();
-            ids = list;
-            if (items.IsEmpty)
-                return true;
-            foreach (var range in items.Split(Wire.Comma))
-            {
-                if (!CommandParser.TryParseId(items[range], out var id))
-                    return false;
-                list.Add(id);
-            }
-
-            return true;
+            // Stopped, or the link broke: the read loop reports that.
         }
+    }
 
-        // <room>=<members>,… (empty for none), as ROOMS pages carry them.
-        private static bool TryParseRooms(ReadOnlySpan<byte> items, out IReadOnlyList<(string Name, long Members)> rooms)
+    /// <summary>Over UDP nothing closes: without a QUIT the node would keep (and list) this client until its idle timeout.</summary>
+    private async Task QuitQuietlyAsync()
+    {
+        try
         {
-            var list = new List<(string Name, long Members)>();
-            rooms = list;
-            if (items.IsEmpty)
-                return true;
-            foreach (var range in items.Split(Wire.Comma))
-            {
-                var item = items[range];
-                var equals = item.LastIndexOf(Wire.EqualsSign);
-                if (equals <= 0 || !CommandParser.TryParseId(item[(equals + 1)..], out var members))
-                    return false;
-                list.Add((Encoding.UTF8.GetString(item[..equals]), members));
-            }
-
-            return true;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await WriteAsync(ClientLines.Quit, timeout.Token).ConfigureAwait(false);
+            _quit = true;
         }
-
-        // <ref>:<CAUSE>:<text>, the text of an ERROR:NOT_DELIVERED line.
-        private static bool TrySplitReceiptFailure(ReadOnlySpan<byte> text, [NotNullWhen(true)] out DeliveryFailed? failure)
+        catch (Exception error) when (error is OperationCanceledException or SocketException or ObjectDisposedException)
         {
-            failure = null;
-            var first = text.IndexOf(Wire.Colon);
-            if (first <= 0)
-                return false;
-            var rest = text[(first + 1)..];
-            var second = rest.IndexOf(Wire.Colon);
-            if (second <= 0)
-                return false;
-            failure = new DeliveryFailed(
-                Encoding.UTF8.GetString(text[..first]), Encoding.UTF8.GetString(rest[..second]), Encoding.UTF8.GetString(rest[(second + 1)..]));
-            return true;
+            // Best effort: the node's idle timeout ends the session anyway.
         }
     }
 }

@@ -91,3 +91,10 @@ public sealed record RoomMembers(string Room, long Total, IReadOnlyList<long> Id
 /// When <see cref="More"/>, ask for the next page after the last room's name.
 /// </summary>
 public sealed record RoomList(IReadOnlyList<(string Name, long Members)> Rooms, bool More) : RelayEvent;
+
+/// <summary>
+/// Over UDP: the node no longer knows this client (<c>ERROR:NO_SESSION</c>: it was silent past the node's
+/// idle timeout, or the node restarted). It is the last event: the stream ends after it. Connect again
+/// (say <c>HELLO</c> again) for a new session and a new id.
+/// </summary>
+public sealed record SessionLost(string Text) : RelayEvent;

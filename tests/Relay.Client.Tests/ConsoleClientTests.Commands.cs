@@ -129,9 +129,10 @@ public sealed partial class ConsoleClientTests
         Assert.Equal(0, await chat.Process.WaitForExitAsync());
     }
 
-    private async Task<Chat> StartChatAsync()
+    /// <summary>A chat on the fixture's node (its TCP port, unless <paramref name="args"/> give a port), with <paramref name="args"/>.</summary>
+    private async Task<Chat> StartChatAsync(params string[] args)
     {
-        var process = TestProcess.StartProject("Relay.Client", Endpoint);
+        var process = TestProcess.StartProject("Relay.Client", args.Contains("--port") ? args : [.. Endpoint, .. args]);
         try
         {
             return new Chat(process, IdFrom(await process.WaitForLineAsync(l => l.Contains("your ID is"), what: "the chat's id")));

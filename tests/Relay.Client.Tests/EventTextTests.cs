@@ -22,6 +22,7 @@ public sealed class EventTextTests
         (PongReceived.Instance, "pong"),
         (new ReconnectRequested("node leaving"), "server: node leaving"),
         (new UnknownLine("HELLO"), "server: HELLO"),
+        (new SessionLost("send HELLO first"), "session lost: the node no longer knows this client (send HELLO first)"),
     ];
 
     public static TheoryData<RelayEvent, string> Shown

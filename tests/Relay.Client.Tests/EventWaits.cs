@@ -51,4 +51,23 @@ internal static class EventWaits
             throw new Xunit.Sdk.XunitException($"waiting for {what}: {reason}; got instead: {string.Join(", ", skipped)}");
         }
     }
+
+    /// <summary>Waits until <paramref name="asker"/> gets UNKNOWN_TARGET for <paramref name="id"/>.</summary>
+    public static async Task GoneAsync(this RelayClient asker, long id)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (true)
+        {
+            await asker.SendAsync(id, "still there?");
+            await asker.PingAsync();
+            var events = new List<RelayEvent>();
+            for (var next = await asker.NextEventAsync(); next is not PongReceived; next = await asker.NextEventAsync())
+                events.Add(next);
+            if (events.Contains(new ErrorReceived("UNKNOWN_TARGET", Relay.Protocol.ErrorCode.UnknownTarget, $"no client {id}")))
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new Xunit.Sdk.XunitException($"client {id} was still known after {Wait.TotalSeconds} s");
+            await Task.Delay(50);
+        }
+    }
 }

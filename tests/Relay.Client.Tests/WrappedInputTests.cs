@@ -36,7 +36,8 @@ public sealed class WrappedInputTests(NodeFixture fixture) : IClassFixture<NodeF
         });
         try
         {
-            await UntilAsync(output, text => text.Contains("type /help", StringComparison.Ordinal), "the prompt");
+            // The prompt, not just the line before it: typed before the editor reads, the text would be echoed by the terminal itself.
+            await UntilAsync(output, text => text.Contains("type /help", StringComparison.Ordinal) && text.EndsWith("quit): ", StringComparison.Ordinal), "the prompt");
             var id = long.Parse(Between(Snapshot(output), "your ID is ", "\r"), CultureInfo.InvariantCulture);
             // 45 characters, then 2 of Korean (2 cells each): the line wraps onto three rows.
             const string typed = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHI안녕";

@@ -1,0 +1,61 @@
+using System.Buffers;
+
+namespace Relay.Client;
+
+/// <summary>
+/// Over UDP the node answers a datagram with at most three times its size on the wire, so that a
+/// forged source address cannot make it an amplifier (<c>Datagrams.ReplyBudget</c>): a 4-byte
+/// <c>WHO</c> would get a page of one id. As a QUIC client pads its first packet, this client pads its
+/// list requests so that the page can fill a whole reply datagram (<c>relay.udp.reply-datagram-bytes</c>,
+/// 1200 bytes): JSON with whitespace after the object, text with spaces after the page cursor (the
+/// parser trims them, as it does around every id). A text <c>ROOMS</c> has nowhere to put them.
+/// </summary>
+internal static class ListRequestPadding
+{
+    // 3 × (400 + 28) − 28 = 1256 bytes of reply: one full datagram.
+    public const int PaddedBytes = 400;
+
+    /// <summary>
+    /// <paramref name="command"/> (ending in <c>\n</c>) with spaces before its terminator up to
+    /// <see cref="PaddedBytes"/>, written into <paramref name="output"/>.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Pad(ReadOnlyMemory<byte> command, ArrayBufferWriter<byte> output)
+    {
+        if (command.Length >= PaddedBytes)
+            return command;
+        output.ResetWrittenCount();
+        output.Write(command.Span[..^1]);
+        var spaces = PaddedBytes - command.Length;
+        output.GetSpan(spaces)[..spaces].Fill((byte)' ');
+        output.Advance(spaces);
+        output.Write(command.Span[^1..]);
+        return output.WrittenMemory;
+    }
+
+    /// <summary><c>WHO:&lt;after&gt;</c> with its cursor even for the first page (<c>WHO:0</c>), so that it can be padded.</summary>
+    public static void Who(IBufferWriter<byte> output, long after)
+    {
+        if (after > 0)
+        {
+            Relay.Protocol.ClientLines.Who(output, after);
+            return;
+        }
+
+        output.Write(Relay.Protocol.Wire.Who);
+        output.Write(":0\n"u8);
+    }
+
+    /// <summary><c>MEMBERS:&lt;room&gt;:&lt;after&gt;</c> with its cursor even for the first page.</summary>
+    public static void Members(IBufferWriter<byte> output, ReadOnlySpan<byte> room, long after)
+    {
+        if (after > 0)
+        {
+            Relay.Protocol.ClientLines.Members(output, room, after);
+            return;
+        }
+
+        output.Write(Relay.Protocol.Wire.Members);
+        output.Write(room);
+        output.Write(":0\n"u8);
+    }
+}
