@@ -15,7 +15,7 @@ rounds=${2:-3}
 port=${CLIENT_PORT:-9700}
 dotnet build RelayChat.sln -c Release -v quiet -nologo >/dev/null
 this=Relay.Host/bin/Release/net10.0/Relay.Host.dll
-bench=(dotnet bench/Relay.Bench/bin/Release/net10.0/Relay.Bench.dll --json --limit 120 --nodes "127.0.0.1:$port")
+bench=(dotnet bench/Relay.Bench/bin/Release/net10.0/Relay.Bench.dll --format json --limit 120 --nodes "127.0.0.1:$port")
 log=$(mktemp)
 pid=""
 trap '[ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -f "$log"' EXIT

@@ -2,7 +2,9 @@
 # Reproduces the headline table of docs/benchmarks.md on this machine: single node and a 3-node
 # cluster on loopback, each workload several times, medians printed as a markdown table.
 #
-#   bench/run.sh [runs]          (default 3 runs per figure; ~4 minutes on 2 cores)
+#   bench/run.sh [runs]              (default 3 runs per figure; ~4 minutes on 2 cores)
+#   bench/run.sh [runs] protocols    only the JSON and UDP rows beside text's: one node with a UDP
+#                                    port, the three protocols interleaved in every run (~3 minutes)
 #
 # Fan-out rows (rooms and broadcast) follow the one-to-one rows; when redis-server and nats-server
 # are on PATH (apt-get install -y redis-server nats-server) the same fan-out job runs against them
@@ -15,11 +17,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=${1:-3}
+mode=${2:-all}
 client_port=${CLIENT_PORT:-9100}
 cluster_base=${CLUSTER_BASE:-4150}
 dotnet build RelayChat.sln -c Release -v quiet -nologo >/dev/null
 host_dll=${HOST_DLL:-Relay.Host/bin/Release/net10.0/Relay.Host.dll}
-bench=(dotnet bench/Relay.Bench/bin/Release/net10.0/Relay.Bench.dll --json --limit 120)
+bench=(dotnet bench/Relay.Bench/bin/Release/net10.0/Relay.Bench.dll --format json --limit 120)
 pids=()
 trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done' EXIT
 
@@ -44,6 +47,66 @@ measure() { # name field runs bench-args...
 }
 
 log_dir=$(mktemp -d)
+
+# Text, JSON (--json) and UDP (--udp) clients of one node, the same workloads, each run measuring
+# the three back to back so that the ratios come from the same moment of this noisy machine.
+# Node CPU per message is the node's utime+stime (/proc/PID/stat) around the run / delivered.
+if [ "$mode" = protocols ]; then
+  dotnet "$host_dll" --port "$client_port" --cluster-port 0 --udp-port 0 >"$log_dir/node.log" 2>&1 &
+  pids+=($!)
+  deadline=$((SECONDS + 60))
+  until grep -q "RelayChat node listening on" "$log_dir/node.log" && grep -q "cluster member" "$log_dir/node.log"; do
+    [ $SECONDS -lt $deadline ] || { echo "node did not start; see $log_dir/node.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  pid=${pids[0]}
+  tcp=127.0.0.1:$client_port
+  udp=$(sed -n 's/^UDP on //p' "$log_dir/node.log")
+  cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+  declare -A out
+  job() { # protocol workload args...: one run, its JSON line in out[protocol workload], node CPU appended
+    local key="$1 $2" flag=() nodes=$tcp before line
+    case $1 in json) flag=(--json) ;; udp) flag=(--udp); nodes=$udp ;; esac
+    before=$(cpu)
+    line=$(("${bench[@]}" --nodes "$nodes" "$2" "${flag[@]}" "${@:3}" || true) | tail -1)
+    out[$key]+="$line cpu=$(( $(cpu) - before ))"$'\n'
+  }
+  for p in text json udp; do job "$p" throughput --clients 10 --messages 2000 >/dev/null; done   # warm-up (JIT)
+  out=()
+  for _ in $(seq 1 "$runs"); do
+    for p in text json udp; do
+      if [ "$p" = udp ]; then job udp throughput --messages 2000; else job "$p" throughput; fi
+    done
+    for p in text json udp; do job "$p" latency --rate 10000 --seconds 5; done
+  done
+  col() { printf '%s' "${out[$1 $2]}" | field "$3"; }
+  per_msg() { # µs of node CPU per delivered message, per run (clock ticks of 10 ms)
+    printf '%s' "${out[$1 throughput]}" | while read -r l; do
+      d=$(field delivered <<<"$l"); t=${l##*cpu=}
+      awk -v d="$d" -v t="$t" 'BEGIN { if (d > 0) printf "%.2f\n", t * 10000 / d }'
+    done
+  }
+  row() { # name values-of-text values-of-json values-of-udp
+    local m=() all=() v
+    for v in "$2" "$3" "$4"; do m+=("$(printf '%s\n' $v | median)"); all+=("$(echo $v | tr ' ' '/')"); done
+    ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "") printf "%.2f", a / b }'; }
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "${m[0]}" "${m[1]}" "${m[2]}" \
+      "$(ratio "${m[1]}" "${m[0]}")" "$(ratio "${m[2]}" "${m[0]}")" "${all[0]}; ${all[1]}; ${all[2]}"
+  }
+  echo "| figure | text | JSON | UDP | JSON ÷ text | UDP ÷ text | runs (text; JSON; UDP) |"
+  echo "|---|---|---|---|---|---|---|"
+  row "throughput msgs/s (100 clients, 64 B; TCP 20,000 each, window 256; UDP 2,000 each, window 32)" \
+    "$(col text throughput 'msgs\/s')" "$(col json throughput 'msgs\/s')" "$(col udp throughput 'msgs\/s')"
+  row "node CPU µs per message" "$(per_msg text)" "$(per_msg json)" "$(per_msg udp)"
+  row "lost %" "$(col text throughput 'lost %')" "$(col json throughput 'lost %')" "$(col udp throughput 'lost %')"
+  row "out of order" "$(col text throughput 'out of order')" "$(col json throughput 'out of order')" "$(col udp throughput 'out of order')"
+  for k in "p50 us" "p99 us" "lost %"; do
+    row "latency at 10,000 msgs/s: $k" "$(col text latency "$k")" "$(col json latency "$k")" "$(col udp latency "$k")"
+  done
+  row "latency at 10,000 msgs/s: rate held" "$(col text latency 'rate held')" "$(col json latency 'rate held')" "$(col udp latency 'rate held')"
+  exit 0
+fi
+
 echo "| figure | median | runs |"
 echo "|---|---|---|"
 

@@ -74,7 +74,7 @@ public sealed partial class ClientSession
 
         _greetedOnSwitch = false;
         _replyRefBytes = 0;
-        _translated.Clear();
+        _translated.Reset();
         _output.Flush(reference);
     }
 

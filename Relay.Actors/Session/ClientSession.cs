@@ -357,6 +357,8 @@ public sealed partial class ClientSession : ILineSink, IDisposable
                 return;
 
             _inputRequested = true;
+            _translated.Clear();
+            _output.ReleaseStaging();
             _transport.RequestInput();
             // The partial-line rule is for clients that never end their lines (the seed's). It
             // measures the client's silence only: the timer runs while the node waits for input,

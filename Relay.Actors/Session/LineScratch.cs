@@ -4,8 +4,9 @@ namespace Relay.Actors.Session;
 
 /// <summary>
 /// A growable buffer for a few lines on their way somewhere else (a JSON command translated to its
-/// text line, text lines waiting to be written as JSON). Rented from the shared pool and returned
-/// by <see cref="Clear"/>, so a session holds none between events.
+/// text line, text lines waiting to be written as JSON). Rented from the shared pool, reused for
+/// the lines of one read (<see cref="Reset"/>) and returned once the session waits for input
+/// (<see cref="Clear"/>), so an idle session holds none.
 /// </summary>
 /// <remarks>Not thread-safe: owned by one session.</remarks>
 internal sealed class LineScratch : IBufferWriter<byte>, IDisposable
@@ -28,6 +29,9 @@ internal sealed class LineScratch : IBufferWriter<byte>, IDisposable
 
     /// <inheritdoc />
     public Span<byte> GetSpan(int sizeHint = 0) => Ensure(sizeHint).AsSpan(Length);
+
+    /// <summary>Forgets what was written and keeps the buffer, for the next line of the same read.</summary>
+    public void Reset() => Length = 0;
 
     /// <summary>Forgets what was written and returns the buffer to the pool.</summary>
     public void Clear()

@@ -106,9 +106,12 @@ internal sealed class SessionOutput : IDisposable
         }
 
         Inbox.Add((int)(_buffer.TotalAppended - before) - _stagedReserved);
-        _staged.Clear();
+        _staged.Reset();
         _stagedReserved = 0;
     }
+
+    /// <summary>The session waits for input: the staging buffer goes back to the pool.</summary>
+    public void ReleaseStaging() => _staged?.Clear();
 
     private int WriteLine(ReadOnlySpan<byte> line, ReadOnlySpan<byte> reference)
     {

@@ -30,6 +30,10 @@ public static class JsonCommands
     /// </summary>
     public static bool ToText(ReadOnlySpan<byte> json, IBufferWriter<byte> output, out ReadOnlySpan<byte> reference)
     {
+        reference = default;
+        if (TryPlainMessage(json, output))
+            return true;
+
         var fields = default(Fields);
         var read = Read(json, output, ref fields);
         // A ref read before the mistake goes on the error too, so the client can tell which object it was.
@@ -80,6 +84,59 @@ public static class JsonCommands
             // Names are refused when escaped and field names are matched safely, so only a text gets here.
             return Fail(output, in fields, ErrorCode.BadEncoding, "\"text\" holds an escape that is not a Unicode character"u8);
         }
+    }
+
+    /// <summary>
+    /// The forms most of a JSON client's lines take, exactly as this codec writes them:
+    /// <c>{"op":"to","to":7,"text":"…"}</c>, <c>{"op":"all","text":"…"}</c>, <c>{"op":"room","room":"dev","text":"…"}</c>,
+    /// with nothing escaped in the text. They are translated by matching bytes, at the cost of the
+    /// text protocol; anything else (other fields, spacing, escapes) goes to the full reader.
+    /// </summary>
+    private static bool TryPlainMessage(ReadOnlySpan<byte> json, IBufferWriter<byte> output)
+    {
+        ReadOnlySpan<byte> text;
+        ReadOnlySpan<byte> to = "{\"op\":\"to\",\"to\":"u8, all = "{\"op\":\"all\""u8, room = "{\"op\":\"room\",\"room\":\""u8;
+        if (json.StartsWith(to))
+        {
+            var rest = json[to.Length..];
+            var digits = rest.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+            if (digits is < 1 or > 18 || rest[0] == (byte)'0' || !TryPlainText(rest[digits..], out text))
+                return false;
+            output.Write(Wire.To);
+            output.Write(rest[..digits]);
+            output.WriteByte(Wire.Colon);
+        }
+        else if (json.StartsWith(all) && TryPlainText(json[all.Length..], out text))
+        {
+            output.Write(Wire.All);
+        }
+        else if (json.StartsWith(room))
+        {
+            var rest = json[room.Length..];
+            var end = rest.IndexOf((byte)'"');
+            if (end < 0 || !Names.IsValid(rest[..end]) || !TryPlainText(rest[(end + 1)..], out text))
+                return false;
+            output.Write(Wire.Room);
+            output.Write(rest[..end]);
+            output.WriteByte(Wire.Colon);
+        }
+        else
+        {
+            return false;
+        }
+
+        output.Write(text);
+        return true;
+    }
+
+    /// <summary><c>,"text":"…"}</c> to the end of the line, the text valid UTF-8 with nothing to unescape.</summary>
+    private static bool TryPlainText(ReadOnlySpan<byte> rest, out ReadOnlySpan<byte> text)
+    {
+        text = default;
+        if (!rest.StartsWith(",\"text\":\""u8) || !rest.EndsWith("\"}"u8) || rest.Length < 11)
+            return false;
+        text = rest[9..^2];
+        return !JsonOutput.NeedsEscaping(text) && Utf8.IsValid(text);
     }
 
     /// <summary>

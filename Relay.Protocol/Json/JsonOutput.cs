@@ -65,6 +65,37 @@ internal readonly struct JsonOutput
         _output.WriteByte(Wire.LineFeed);
     }
 
+    /// <summary>True when <paramref name="value"/> holds a byte a JSON string must escape (or, read back, one that was).</summary>
+    public static bool NeedsEscaping(ReadOnlySpan<byte> value) => value.ContainsAny(NeedsEscape);
+
+    /// <summary>
+    /// <c>{"op":"&lt;op&gt;","from":&lt;sender&gt;,"text":"&lt;text&gt;"}</c> and the line end, in one write, when
+    /// the text needs no escape (most messages); false, writing nothing, otherwise.
+    /// </summary>
+    public static bool TryPlainMessage(IBufferWriter<byte> output, ReadOnlySpan<byte> op, long sender, ReadOnlySpan<byte> text)
+    {
+        if (text.ContainsAny(NeedsEscape))
+            return false;
+
+        // {"op":"  op  ","from":  digits  ,"text":"  text  "}\n
+        var span = output.GetSpan(7 + op.Length + 9 + LineOutput.MaxNumberBytes + 9 + text.Length + 3);
+        "{\"op\":\""u8.CopyTo(span);
+        var length = 7;
+        op.CopyTo(span[length..]);
+        length += op.Length;
+        "\",\"from\":"u8.CopyTo(span[length..]);
+        length += 9;
+        sender.TryFormat(span[length..], out var digits);
+        length += digits;
+        ",\"text\":\""u8.CopyTo(span[length..]);
+        length += 9;
+        text.CopyTo(span[length..]);
+        length += text.Length;
+        "\"}\n"u8.CopyTo(span[length..]);
+        output.Advance(length + 3);
+        return true;
+    }
+
     /// <summary>A JSON string: quotes around the escaped bytes (valid UTF-8).</summary>
     public static void Quoted(IBufferWriter<byte> output, ReadOnlySpan<byte> value)
     {

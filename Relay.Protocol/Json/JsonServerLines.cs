@@ -20,6 +20,10 @@ public static class JsonServerLines
     public static void ToJson(ReadOnlySpan<byte> line, ReadOnlySpan<byte> reference, IBufferWriter<byte> output)
     {
         var parsed = ServerLine.Parse(line);
+        if (parsed.Kind is ServerLineKind.From or ServerLineKind.Broadcast && reference.IsEmpty
+            && JsonOutput.TryPlainMessage(output, parsed.Kind == ServerLineKind.From ? JsonWire.FromOp : JsonWire.AllOp, parsed.Id, parsed.Text))
+            return;
+
         JsonOutput json;
         switch (parsed.Kind)
         {

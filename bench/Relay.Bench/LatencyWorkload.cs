@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using Relay.Protocol;
 
@@ -8,6 +7,7 @@ namespace Relay.Bench;
 /// Open loop: clients in pairs send at a fixed total rate for a fixed time, whatever the replies
 /// do, each message stamped with its send time. Reports the one-way latency (sender → node(s) →
 /// receiver, both in this process, so one clock) and whether the node kept up with the rate.
+/// Over UDP every message is one datagram; what has not arrived after the drain counts as lost.
 /// </summary>
 internal sealed class LatencyWorkload(BenchOptions options, int clients, int rate, TimeSpan duration, int payloadBytes)
 {
@@ -23,12 +23,12 @@ internal sealed class LatencyWorkload(BenchOptions options, int clients, int rat
 
         using var limit = new CancellationTokenSource(options.Limit);
         var connections = await Task.WhenAll(Enumerable.Range(0, clients)
-            .Select(i => BenchConnection.ConnectAsync(options.NodeFor(i), limit.Token))).ConfigureAwait(false);
+            .Select(i => BenchConnection.ConnectAsync(options.NodeFor(i), options, limit.Token))).ConfigureAwait(false);
         try
         {
             var perSender = (double)rate / clients;
             var expectedEach = (int)Math.Ceiling(perSender * duration.TotalSeconds);
-            var inbound = Enumerable.Range(0, clients).Select(_ => new Inbound(expectedEach)).ToArray();
+            var inbound = Enumerable.Range(0, clients).Select(_ => new Inbound(expectedEach, options.Json)).ToArray();
             using var receiving = CancellationTokenSource.CreateLinkedTokenSource(limit.Token);
             var receivers = connections.Select((c, i) => c.ReceiveAsync(inbound[i], receiving.Token)).ToArray();
 
@@ -51,6 +51,7 @@ internal sealed class LatencyWorkload(BenchOptions options, int clients, int rat
             {
                 Completed = !limit.IsCancellationRequested,
             }
+                .Add("protocol", options.Protocol)
                 .Add("nodes", options.Nodes.Count)
                 .Add("clients", clients)
                 .Add("target msgs/s", rate)
@@ -58,6 +59,7 @@ internal sealed class LatencyWorkload(BenchOptions options, int clients, int rat
                 .Add("seconds", duration.TotalSeconds)
                 .Add("sent", sent)
                 .Add("lost", lost)
+                .Add("lost %", sent == 0 ? 0.0 : Math.Round(100.0 * lost / sent, 3))
                 .Add("p50 us", Math.Round(Percentile(50), 1))
                 .Add("p90 us", Math.Round(Percentile(90), 1))
                 .Add("p99 us", Math.Round(Percentile(99), 1))
@@ -81,16 +83,12 @@ internal sealed class LatencyWorkload(BenchOptions options, int clients, int rat
     /// </summary>
     private async Task<long> SendAllAsync(BenchConnection[] connections, double perSecond, long started, CancellationToken cancellation)
     {
-        var line = new ArrayBufferWriter<byte>(payloadBytes + 32);
+        // Ids differ in length, so each template has its own stamp offset. Over UDP each line of
+        // a batch goes as its own datagram.
+        var payload = BenchWire.Payload(payloadBytes, StampDigits);
+        var stampOffsets = new int[connections.Length];
         var templates = connections.Select((_, i) =>
-        {
-            line.ResetWrittenCount();
-            ClientLines.To(line, connections[i ^ 1].Id, new byte[payloadBytes]);
-            return line.WrittenMemory.ToArray();
-        }).ToArray();
-        // Ids differ in length, so each template has its own; the payload is always at the end.
-        foreach (var template in templates)
-            template.AsSpan(template.Length - 1 - payloadBytes + StampDigits, payloadBytes - StampDigits).Fill((byte)'x');
+            BenchWire.MessageTemplate(options.Json, connections[i ^ 1].Id, payload, out stampOffsets[i])).ToArray();
 
         var total = (int)Math.Ceiling(perSecond * duration.TotalSeconds);
         var sent = new int[connections.Length];
@@ -102,7 +100,7 @@ internal sealed class LatencyWorkload(BenchOptions options, int clients, int rat
             for (var i = 0; i < connections.Length; i++)
             {
                 var lineLength = templates[i].Length;
-                var stampOffset = lineLength - 1 - payloadBytes;
+                var stampOffset = stampOffsets[i];
                 var count = Math.Min(due - sent[i], batch.Length / lineLength);
                 if (count <= 0)
                     continue;
@@ -125,7 +123,7 @@ internal sealed class LatencyWorkload(BenchOptions options, int clients, int rat
         return sent.Sum();
     }
 
-    private sealed class Inbound(int expected) : ILineSink
+    private sealed class Inbound(int expected, bool json) : ILineSink
     {
         private readonly List<long> _samples = new(expected);
 
@@ -135,8 +133,8 @@ internal sealed class LatencyWorkload(BenchOptions options, int clients, int rat
 
         public void OnLine(ReadOnlySpan<byte> line)
         {
-            var parsed = ServerLine.Parse(line);
-            if (parsed.Kind != ServerLineKind.From || !long.TryParse(parsed.Text[..StampDigits], out var stamp))
+            if (BenchWire.Read(json, line, out var text) != ReceivedKind.From || text.Length < StampDigits
+                || !long.TryParse(text[..StampDigits], out var stamp))
                 return;
             _samples.Add(Stopwatch.GetTimestamp() - stamp);
             Received++;

@@ -8,7 +8,18 @@ var nodesOption = new Option<string>("--nodes")
     DefaultValueFactory = _ => "127.0.0.1:9999",
     Recursive = true,
 };
-var jsonOption = new Option<bool>("--json") { Description = "Print one JSON line instead of a table.", Recursive = true };
+var formatOption = new Option<string>("--format")
+{
+    Description = "How to print the figures: table, or json (one JSON line, for scripts).",
+    DefaultValueFactory = _ => "table",
+    Recursive = true,
+};
+formatOption.AcceptOnlyFromAmong("table", "json");
+var jsonProtocolOption = new Option<bool>("--json") { Description = "Clients speak the JSON protocol ({\"op\":\"to\",…} lines) instead of text lines." };
+var udpOption = new Option<bool>("--udp")
+{
+    Description = "Clients send datagrams, one command each, to --nodes, which are then the nodes' UDP endpoints (Relay.Host --udp-port). Loss is reported.",
+};
 var limitOption = new Option<double>("--limit")
 {
     Description = "Hard limit on the run in seconds; the run stops by itself then, finished or not.",
@@ -18,7 +29,7 @@ var limitOption = new Option<double>("--limit")
 var clientsOption = new Option<int>("--clients") { Description = "Clients (an even number; they pair up).", DefaultValueFactory = _ => 100 };
 var messagesOption = new Option<int>("--messages") { Description = "Messages each client sends.", DefaultValueFactory = _ => 20_000 };
 var payloadOption = new Option<int>("--payload") { Description = "Message size in bytes.", DefaultValueFactory = _ => 64 };
-var windowOption = new Option<int>("--window") { Description = "Messages in flight per sender at most.", DefaultValueFactory = _ => 256 };
+var windowOption = new Option<int?>("--window") { Description = "Messages in flight per sender at most (default 256; over UDP 32, within the node's 64 queued datagrams per client)." };
 var rateOption = new Option<int>("--rate") { Description = "Total messages per second.", DefaultValueFactory = _ => 10_000 };
 var secondsOption = new Option<double>("--seconds") { Description = "How long to send.", DefaultValueFactory = _ => 10 };
 var latencyClientsOption = new Option<int>("--clients") { Description = "Clients (an even number; they pair up).", DefaultValueFactory = _ => 10 };
@@ -37,14 +48,15 @@ var pidOption = new Option<int?>("--pid") { Description = "The node's process id
 
 var throughput = new Command("throughput", "Clients in fixed pairs send M messages each, at most W in flight: delivered msgs/s.")
 {
-    clientsOption, messagesOption, payloadOption, windowOption,
+    clientsOption, messagesOption, payloadOption, windowOption, jsonProtocolOption, udpOption,
 };
 throughput.SetAction(parse => Run(parse, options => new ThroughputWorkload(options,
-    parse.GetValue(clientsOption), parse.GetValue(messagesOption), parse.GetValue(payloadOption), parse.GetValue(windowOption)).RunAsync()));
+    parse.GetValue(clientsOption), parse.GetValue(messagesOption), parse.GetValue(payloadOption),
+    parse.GetValue(windowOption) ?? (options.Udp ? 32 : 256)).RunAsync()));
 
 var latency = new Command("latency", "Open loop at a fixed rate: latency percentiles and whether the rate held.")
 {
-    latencyClientsOption, rateOption, secondsOption, payloadOption,
+    latencyClientsOption, rateOption, secondsOption, payloadOption, jsonProtocolOption, udpOption,
 };
 latency.SetAction(parse => Run(parse, options => new LatencyWorkload(options,
     parse.GetValue(latencyClientsOption), parse.GetValue(rateOption), TimeSpan.FromSeconds(parse.GetValue(secondsOption)), parse.GetValue(payloadOption)).RunAsync()));
@@ -66,7 +78,7 @@ fanout.SetAction(parse => Run(parse, options => new FanoutWorkload(options,
 
 var root = new RootCommand("RelayChat load generator. Every run is bounded in count and time and talks only to the given loopback nodes.")
 {
-    nodesOption, jsonOption, limitOption, throughput, latency, conns, fanout,
+    nodesOption, formatOption, limitOption, throughput, latency, conns, fanout,
 };
 return await root.Parse(args).InvokeAsync();
 
@@ -90,8 +102,10 @@ async Task<int> Run(ParseResult parse, Func<BenchOptions, Task<BenchResult>> wor
         nodes.Add(endpoint);
     }
 
-    var json = parse.GetValue(jsonOption);
-    var options = new BenchOptions(nodes, TimeSpan.FromSeconds(parse.GetValue(limitOption)), Progress: !json && !Console.IsErrorRedirected);
+    var json = parse.GetValue(formatOption) == "json";
+    // --json and --udp exist on the workloads that speak them (throughput, latency).
+    var options = new BenchOptions(nodes, TimeSpan.FromSeconds(parse.GetValue(limitOption)), Progress: !json && !Console.IsErrorRedirected,
+        Json: parse.GetValue(jsonProtocolOption), Udp: parse.GetValue(udpOption));
     try
     {
         var result = await workload(options);

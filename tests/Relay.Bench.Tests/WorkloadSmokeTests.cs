@@ -12,7 +12,11 @@ public sealed class WorkloadSmokeTests : IAsyncLifetime
 
     private BenchOptions Options => new([_node.ClientEndpoint], TimeSpan.FromSeconds(60), Progress: false);
 
-    public async Task InitializeAsync() => _node = await NodeProcess.StartAsync();
+    private BenchOptions JsonOptions => Options with { Json = true };
+
+    private BenchOptions UdpOptions(bool json) => new([_node.UdpEndpoint!], TimeSpan.FromSeconds(60), Progress: false, Json: json, Udp: true);
+
+    public async Task InitializeAsync() => _node = await NodeProcess.StartAsync("--udp-port", "0");
 
     public async Task DisposeAsync() => await _node.DisposeAsync();
 
@@ -35,6 +39,61 @@ public sealed class WorkloadSmokeTests : IAsyncLifetime
 
         Assert.True(result.Completed);
         Assert.Equal(0L, result["lost"]);
+        Assert.True((double)result["p50 us"]! > 0);
+        Assert.True((double)result["p99 us"]! >= (double)result["p50 us"]!);
+    }
+
+    [Fact]
+    public async Task Throughput_over_JSON_delivers_every_message_in_order()
+    {
+        var result = await new ThroughputWorkload(JsonOptions, clients: 4, messages: 500, payloadBytes: 64, window: 16).RunAsync();
+
+        Assert.True(result.Completed);
+        Assert.Equal("json", result["protocol"]);
+        Assert.Equal(2000L, result["delivered"]);
+        Assert.Equal(0L, result["lost"]);
+        Assert.Equal(0L, result["out of order"]);
+        Assert.Equal(0L, result["errors"]);
+    }
+
+    [Fact]
+    public async Task Latency_over_JSON_reports_percentiles_for_every_message()
+    {
+        var result = await new LatencyWorkload(JsonOptions, clients: 2, rate: 200, TimeSpan.FromSeconds(0.5), payloadBytes: 64).RunAsync();
+
+        Assert.True(result.Completed);
+        Assert.Equal(0L, result["lost"]);
+        Assert.True((double)result["p50 us"]! > 0);
+        Assert.True((double)result["p99 us"]! >= (double)result["p50 us"]!);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Throughput_over_UDP_ends_and_accounts_for_every_message(bool json)
+    {
+        // UDP may lose datagrams: the run must end on its own and say what arrived, not hang.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var result = await new ThroughputWorkload(UdpOptions(json), clients: 4, messages: 300, payloadBytes: 64, window: 8).RunAsync();
+
+        Assert.True(result.Completed);
+        Assert.Equal(json ? "udp-json" : "udp", result["protocol"]);
+        Assert.Equal(1200L, result["sent"]);
+        Assert.Equal(1200L, (long)result["delivered"]! + (long)result["lost"]!);
+        Assert.True((long)result["delivered"]! > 0);
+        Assert.Equal(0L, result["out of order"]);
+        Assert.Equal(0L, result["errors"]);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), $"took {started.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Latency_over_UDP_reports_percentiles_and_loss()
+    {
+        var result = await new LatencyWorkload(UdpOptions(json: false), clients: 2, rate: 200, TimeSpan.FromSeconds(0.5), payloadBytes: 64).RunAsync();
+
+        Assert.True(result.Completed);
+        Assert.Equal(100L, result["sent"]);
+        Assert.InRange((long)result["lost"]!, 0L, 100L);
         Assert.True((double)result["p50 us"]! > 0);
         Assert.True((double)result["p99 us"]! >= (double)result["p50 us"]!);
     }

@@ -309,6 +309,15 @@ public sealed partial class JsonCommandsTests
     }
 
     [Theory]
+    [InlineData("""{"op":"to","to":3,"text":"a\"}""", "ERROR:BAD_JSON:not valid JSON (at byte 25)")]
+    [InlineData("""{"op":"to","to":03,"text":"x"}""", "ERROR:BAD_JSON:not valid JSON (at byte 16)")]
+    [InlineData("""{"op":"all","text":"x"}x"}""", "ERROR:BAD_JSON:not valid JSON (at byte 23)")]
+    [InlineData("""{"op":"room","room":"a b","text":"x"}""", "ERROR:BAD_NAME:rooms and refs are strings of 1-64 characters A-Z a-z 0-9 _ . - (written plainly)")]
+    [InlineData("""{"op":"to","to":1234567890123456789,"text":"x"}""", "ERROR:BAD_FORMAT:\"to\" must be a client id: a positive integer of at most 18 digits")]
+    public void Refuses_what_only_looks_like_the_plain_message_forms(string json, string error) =>
+        AssertRefused(json, error);
+
+    [Theory]
     [InlineData("""{"op":"to","ref":"r5","to":0,"text":"x"}""", "ERROR:NOT_DELIVERED:r5:BAD_FORMAT:\"to\" must be a client id: a positive integer of at most 18 digits")]
     [InlineData("""{"ref":"r5","op":"to","to":3,"text":1}""", "ERROR:NOT_DELIVERED:r5:BAD_FORMAT:\"text\" must be a string")]
     [InlineData("""{"op":"to","ref":"r5","to":3,"text":"a\nb"}""", "ERROR:NOT_DELIVERED:r5:BAD_FORMAT:\"text\" cannot hold a line break (CR or LF): a text client could not receive it; send one message per line")]
