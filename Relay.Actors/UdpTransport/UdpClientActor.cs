@@ -139,6 +139,17 @@ internal sealed class UdpClientActor : ReceiveActor, IWithTimers, ISessionTransp
         if (_closed)
             return;
 
+        // After QUIT (or the node's leave) the address has no session for new commands: say so
+        // now, as the endpoint will once this actor is gone, rather than drop them unanswered.
+        // A HELLO goes unanswered: its retry, a moment later, opens the next session.
+        if (_session.State >= SessionState.Draining)
+        {
+            var kind = Datagrams.Read(datagram.Data.ToReadOnlySpan(), out var line);
+            if (kind is DatagramKind.Line or DatagramKind.SeveralLines or DatagramKind.ServerLine && !Datagrams.IsHello(line, out _))
+                _socket.Tell(Udp.Send.Create(UdpReplies.NoSession(_json), _remote));
+            return;
+        }
+
         Timers.StartSingleTimer(IdleTimer, IdleTimedOut.Instance, _settings.Udp.IdleTimeout);
         if (_queued.Count >= _settings.Udp.MaxQueuedDatagrams)
         {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using Akka;
 using Akka.Actor;
@@ -34,8 +33,6 @@ internal sealed class UdpEndpoint : ReceiveActor, IWithTimers
     private readonly NodeServices _services;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<EndPoint, IActorRef> _clients = [];
-    private readonly ByteString _noSession;
-    private readonly ByteString _noSessionJson;
     private readonly ByteString _full;
     private readonly ByteString _fullJson;
     private IActorRef? _socket;
@@ -45,8 +42,7 @@ internal sealed class UdpEndpoint : ReceiveActor, IWithTimers
     {
         _settings = settings;
         _services = services;
-        (_noSession, _noSessionJson) = BothForms(ServerLines.NoSession);
-        (_full, _fullJson) = BothForms(output => ServerLines.ServerFull(output, settings.Udp.MaxClients));
+        (_full, _fullJson) = UdpReplies.BothForms(output => ServerLines.ServerFull(output, settings.Udp.MaxClients));
         Binding();
     }
 
@@ -115,7 +111,7 @@ internal sealed class UdpEndpoint : ReceiveActor, IWithTimers
         var json = !line.IsEmpty && line[0] == JsonWire.OpenBrace;
         if (kind != DatagramKind.Line || datagram.Length > _settings.Udp.MaxDatagramBytes || !Datagrams.IsHello(line, out json))
         {
-            _socket!.Tell(Udp.Send.Create(json ? _noSessionJson : _noSession, from));
+            _socket!.Tell(Udp.Send.Create(UdpReplies.NoSession(json), from));
             return;
         }
 
@@ -170,15 +166,5 @@ internal sealed class UdpEndpoint : ReceiveActor, IWithTimers
         {
             Timers.StartSingleTimer(LeaveDeadline, LeaveDeadline, within);
         }
-    }
-
-    /// <summary>A line as text and as its JSON object, for replies the endpoint sends itself.</summary>
-    private static (ByteString Text, ByteString Json) BothForms(Action<IBufferWriter<byte>> write)
-    {
-        var text = new ArrayBufferWriter<byte>();
-        write(text);
-        var json = new ArrayBufferWriter<byte>();
-        JsonServerLines.ToJson(text.WrittenSpan[..^1], default, json);
-        return (ByteString.FromBytes(text.WrittenSpan.ToArray()), ByteString.FromBytes(json.WrittenSpan.ToArray()));
     }
 }

@@ -111,7 +111,7 @@ public sealed class RelayOverTcpTests : IAsyncLifetime
         var (a, _) = await LineSocket.ConnectClientAsync(_node.ClientEndpoint);
         await using var _a = a;
 
-        await a.SendAsync("TO:7:nobody there\nhello\nTO:x:y\n");
+        await a.SendAsync("TO:7:nobody there\nbogus\nTO:x:y\n");
         await a.SendAsync(new byte[] { (byte)'T', (byte)'O', (byte)':', (byte)'1', (byte)':', 0xFF, 0xFE, (byte)'\n' });
         await a.SendAsync("PING\n");
 
