@@ -123,8 +123,10 @@ public sealed partial class RelayClient
         WriteAsync(ClientLines.Ping, cancellation);
 
     /// <summary>
-    /// Sends <c>QUIT</c>. Over TCP the server sends what is pending and closes; over UDP the node ends
-    /// the session at once, and so does this client: the event stream ends here.
+    /// Sends <c>QUIT</c>. Over TCP the server sends what is pending and closes. Over UDP there is no
+    /// close to wait for: the node answers what came before the QUIT and ends the session, so this
+    /// client reads on for <see cref="UdpQuitGrace"/> (those replies still become events) and then
+    /// ends the event stream.
     /// </summary>
     public async ValueTask QuitAsync(CancellationToken cancellation = default)
     {
@@ -132,9 +134,12 @@ public sealed partial class RelayClient
         if (OverUdp)
         {
             _quit = true;
-            await _stop.CancelAsync().ConfigureAwait(false);
+            _stop.CancelAfter(UdpQuitGrace);
         }
     }
+
+    /// <summary>How long a UDP client reads on after its QUIT for the replies to what it sent before.</summary>
+    public static readonly TimeSpan UdpQuitGrace = TimeSpan.FromSeconds(1);
 
     /// <summary>The UTF-8 of a room name or reference, checked against the naming rule.</summary>
     private static byte[] NameBytes(string name, string parameter)

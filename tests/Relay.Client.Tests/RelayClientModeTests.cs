@@ -123,6 +123,21 @@ public sealed class RelayClientModeTests(NodeFixture fixture) : IClassFixture<No
     }
 
     [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Replies_to_what_was_sent_just_before_QUIT_still_become_events(RelayProtocol protocol, RelayTransport transport)
+    {
+        await using var client = await fixture.ConnectAsync(protocol, transport);
+
+        await client.JoinAsync("last-words");
+        await client.QuitAsync();
+
+        var events = new List<RelayEvent>();
+        await foreach (var relayEvent in client.ReadAllAsync().WithCancellation(new CancellationTokenSource(EventWaits.Wait).Token))
+            events.Add(relayEvent);
+        Assert.Equal([new CommandConfirmed("JOIN", "last-words")], events);
+    }
+
+    [Theory]
     [InlineData(RelayProtocol.Text)]
     [InlineData(RelayProtocol.Json)]
     public async Task Disposing_a_udp_client_ends_its_session_at_once(RelayProtocol protocol)
