@@ -29,8 +29,13 @@ public sealed record RelaySettings(
             max = number;
         }
 
+        var host = endpoint.GetString("host");
+        // The listeners bind an address; a name would fail there, late and unclearly.
+        if (!System.Net.IPAddress.TryParse(host, out _))
+            throw new ConfigurationException($"relay.client-endpoint.host must be an IP address to listen on (e.g. 127.0.0.1, or 0.0.0.0 for every interface), not \"{host}\".");
+
         return new RelaySettings(
-            endpoint.GetString("host"),
+            host,
             endpoint.GetInt("port"),
             endpoint.GetInt("backlog"),
             max,

@@ -55,6 +55,26 @@ public sealed class HostProcessTests
     }
 
     [Fact]
+    public async Task Refuses_a_host_name_in_a_config_file_with_one_clear_line_and_exit_code_1()
+    {
+        var config = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(config, "relay.client-endpoint.host = \"localhost\"\n");
+            await using var node = TestProcess.StartProject("Relay.Host", "--port", "0", "--cluster-port", "0", "--config", config);
+
+            Assert.Equal(1, await node.WaitForExitAsync());
+            Assert.Equal(
+                "relay: relay.client-endpoint.host must be an IP address to listen on (e.g. 127.0.0.1, or 0.0.0.0 for every interface), not \"localhost\".",
+                node.Transcript);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
     public async Task Refuses_a_port_in_use_with_one_clear_line_and_exit_code_1()
     {
         await using var first = await NodeProcess.StartAsync();
