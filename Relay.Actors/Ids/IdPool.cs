@@ -8,6 +8,10 @@ namespace Relay.Actors.Ids;
 /// Hands out this node's client ids from the blocks it leased, so a connect costs no cross-node
 /// round-trip. The next block is asked for while enough ids remain.
 /// </summary>
+/// <remarks>
+/// Connections that wait for an id (no block yet, the cluster without a majority) are watched: one
+/// that gives up and stops while it waits leaves the queue, so no id is spent on it.
+/// </remarks>
 internal sealed class IdPool : ReceiveActor, IWithTimers
 {
     private const string RetryLease = "retry-lease";
@@ -16,7 +20,7 @@ internal sealed class IdPool : ReceiveActor, IWithTimers
     private readonly IdBlocks _blocks;
     private readonly int _lowWater;
     private readonly TimeSpan _retryAfter;
-    private readonly Queue<IActorRef> _waiting = new();
+    private readonly LinkedList<IActorRef> _waiting = new();
     private readonly List<IActorRef> _awaitingReady = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -34,9 +38,11 @@ internal sealed class IdPool : ReceiveActor, IWithTimers
 
         Receive<AssignId>(request =>
         {
-            _waiting.Enqueue(request.Connection);
+            Context.Watch(request.Connection);
+            _waiting.AddLast(request.Connection);
             Serve();
         });
+        Receive<Terminated>(terminated => Forget(terminated.ActorRef));
         Receive<BlockLeased>(HandleLeased);
         Receive<string>(message => message == RetryLease, _ => RequestLease());
         Receive<AwaitIds>(_ =>
@@ -86,11 +92,22 @@ internal sealed class IdPool : ReceiveActor, IWithTimers
 
     private void Serve()
     {
-        while (_waiting.Count > 0 && TryTake(out var id))
-            _waiting.Dequeue().Tell(new IdAssigned(id));
+        while (_waiting.First is { } next && TryTake(out var id))
+        {
+            _waiting.RemoveFirst();
+            Context.Unwatch(next.Value);
+            next.Value.Tell(new IdAssigned(id));
+        }
 
         if (Available < _lowWater && !_leasing)
             RequestLease();
+    }
+
+    /// <summary>A waiting connection stopped (it gave up, or its client left): no id for it.</summary>
+    private void Forget(IActorRef connection)
+    {
+        if (_waiting.Remove(connection))
+            _log.Debug("A connection stopped while waiting for an id; it gets none");
     }
 
     private bool TryTake(out long id)
