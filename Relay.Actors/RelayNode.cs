@@ -24,9 +24,10 @@ public sealed class RelayNode : IAsyncDisposable
 {
     private const string RegistryTypeName = "client-registry";
 
-    private RelayNode(ActorSystem system, RelaySettings settings, IPEndPoint clientEndpoint, int maxConnections, IPEndPoint? udpEndpoint)
+    private RelayNode(ActorSystem system, RelaySettings settings, NodeServices services, IPEndPoint clientEndpoint, int maxConnections, IPEndPoint? udpEndpoint)
     {
         System = system;
+        Services = services;
         Settings = settings;
         ClientEndpoint = clientEndpoint;
         MaxConnections = maxConnections;
@@ -35,6 +36,9 @@ public sealed class RelayNode : IAsyncDisposable
 
     /// <summary>The node's actor system.</summary>
     public ActorSystem System { get; }
+
+    /// <summary>What the node's connections talk to: registry, routing table, presence.</summary>
+    public NodeServices Services { get; }
 
     /// <summary>The settings the node runs with.</summary>
     public RelaySettings Settings { get; }
@@ -118,7 +122,7 @@ public sealed class RelayNode : IAsyncDisposable
                     () => udp.Ask<Done>(new StopListening(leaveTimeout), leaveTimeout + TimeSpan.FromSeconds(2)));
             }
 
-            return new RelayNode(system, settings, (IPEndPoint)bound.Endpoint, bound.MaxConnections, udpEndpoint);
+            return new RelayNode(system, settings, services, (IPEndPoint)bound.Endpoint, bound.MaxConnections, udpEndpoint);
         }
         catch
         {

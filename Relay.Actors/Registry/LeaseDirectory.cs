@@ -17,6 +17,12 @@ public sealed record BlockResolved(long Block);
 /// Keeps this node's <see cref="RoutingTable"/> current: the lease table from Distributed Data
 /// (who leased which id block) and cluster membership (who can be reached).
 /// </summary>
+/// <remarks>
+/// A lookup needs a majority read that begins after it was asked for (only such a read is sure
+/// to see every lease the asker could know of). One read is in flight at a time: lookups that
+/// arrive meanwhile wait together for the next, so however many clients ask, for however many
+/// blocks, the node makes at most one read per read's round trip.
+/// </remarks>
 internal sealed class LeaseDirectory : ReceiveActor
 {
     private readonly RoutingTable _table;
@@ -27,6 +33,9 @@ internal sealed class LeaseDirectory : ReceiveActor
     // about the two may interleave.
     private ImmutableHashSet<UniqueAddress> _up = ImmutableHashSet<UniqueAddress>.Empty;
     private ImmutableHashSet<UniqueAddress> _unreachable = ImmutableHashSet<UniqueAddress>.Empty;
+    // Lookups that wait for the next read, and those the read in flight will answer.
+    private List<PendingResolve> _waiting = [];
+    private List<PendingResolve>? _reading;
 
     public LeaseDirectory(RoutingTable table, TimeSpan majorityTimeout)
     {
@@ -35,15 +44,19 @@ internal sealed class LeaseDirectory : ReceiveActor
 
         Receive<Changed>(changed => Apply(changed.Get(IdAllocator.LeasesKey)));
         Receive<ResolveBlock>(resolve =>
-            _replicator.Tell(Dsl.Get(IdAllocator.LeasesKey, new ReadMajority(_timeout), new PendingResolve(resolve.Block, Sender))));
+        {
+            _waiting.Add(new PendingResolve(resolve.Block, Sender));
+            if (_reading is null)
+                StartRead();
+        });
         Receive<GetSuccess>(success =>
         {
             Apply(success.Get(IdAllocator.LeasesKey));
-            Answer(success.Request);
+            Answer();
         });
-        Receive<NotFound>(notFound => Answer(notFound.Request));
+        Receive<NotFound>(_ => Answer());
         // Without a majority this node answers from what it has: an unknown block stays unknown.
-        Receive<GetFailure>(failure => Answer(failure.Request));
+        Receive<GetFailure>(_ => Answer());
 
         Receive<ClusterEvent.CurrentClusterState>(state =>
         {
@@ -96,10 +109,22 @@ internal sealed class LeaseDirectory : ReceiveActor
     private void PublishReachable() =>
         _table.SetReachable(_up.Except(_unreachable).Select(member => member.Address).ToImmutableHashSet());
 
-    private static void Answer(object? request)
+    private void StartRead()
     {
-        if (request is PendingResolve pending)
+        _reading = _waiting;
+        _waiting = [];
+        _table.CountMajorityRead();
+        _replicator.Tell(Dsl.Get(IdAllocator.LeasesKey, new ReadMajority(_timeout)));
+    }
+
+    /// <summary>The read in flight is done: answer its lookups, and start the next for those that came meanwhile.</summary>
+    private void Answer()
+    {
+        foreach (var pending in _reading ?? [])
             pending.ReplyTo.Tell(new BlockResolved(pending.Block));
+        _reading = null;
+        if (_waiting.Count > 0)
+            StartRead();
     }
 
     private sealed record PendingResolve(long Block, IActorRef ReplyTo);

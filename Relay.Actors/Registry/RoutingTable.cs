@@ -31,6 +31,10 @@ public sealed class RoutingTable(Address self)
 {
     private volatile ImmutableDictionary<long, Address> _owners = ImmutableDictionary<long, Address>.Empty;
     private volatile ImmutableHashSet<Address> _reachable = ImmutableHashSet<Address>.Empty;
+    private long _majorityReads;
+
+    /// <summary>How many times this node has read the lease table from a majority (to look up blocks it did not know).</summary>
+    public long MajorityReads => Interlocked.Read(ref _majorityReads);
 
     /// <summary>Where a message for a client of <paramref name="block"/> can go.</summary>
     public Route RouteTo(long block)
@@ -46,6 +50,8 @@ public sealed class RoutingTable(Address self)
     public Address? OwnerOf(long block) => _owners.GetValueOrDefault(block);
 
     internal void SetOwners(ImmutableDictionary<long, Address> owners) => _owners = owners;
+
+    internal void CountMajorityRead() => Interlocked.Increment(ref _majorityReads);
 
     internal void SetReachable(ImmutableHashSet<Address> reachable) => _reachable = reachable;
 }

@@ -103,28 +103,24 @@ public sealed partial class ClientSession
             ServerLines.UnknownTarget(_output.Replies, envelope.TargetId);
     }
 
-    /// <summary>A majority told the directory what it knows of <paramref name="resolvedBlock"/>; send what waited.</summary>
-    private void ReleaseHeld(long resolvedBlock)
+    /// <summary>
+    /// A majority told the directory what it knows; send what waited. Everything held was read from
+    /// the client before that read began (reading stops while anything is held), so any id the
+    /// client could have known then was leased before it, and the read saw that lease: a block it
+    /// still does not know was never leased, and every held line is answered from this one read.
+    /// </summary>
+    private void ReleaseHeld()
     {
-        while (_held.TryPeek(out var item))
+        while (_held.TryDequeue(out var item))
         {
             if (item is ITargetedEnvelope envelope)
             {
                 var block = _services.Blocks.BlockOf(envelope.TargetId);
                 var route = _services.Routes.RouteTo(block);
-                if (route == Route.Unknown && block != resolvedBlock)
-                {
-                    _services.LeaseDirectory.Tell(new ResolveBlock(block), _self);
-                    return;
-                }
-
-                _held.Dequeue();
-                // Still unknown after a majority read: nobody ever leased that id.
                 Dispatch(envelope, block, route == Route.Unknown ? Route.OwnerGone : route);
             }
             else
             {
-                _held.Dequeue();
                 SendBarrier((BarrierPurpose)item);
             }
         }

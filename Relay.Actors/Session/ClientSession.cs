@@ -169,8 +169,8 @@ public sealed partial class ClientSession : ILineSink, IDisposable
                 _barriers.Echoed(barrier.Token);
                 CompleteBarriers();
                 break;
-            case BlockResolved resolved:
-                ReleaseHeld(resolved.Block);
+            case BlockResolved:
+                ReleaseHeld();
                 break;
             case SessionTimerFired fired:
                 OnTimer(fired.Timer);
