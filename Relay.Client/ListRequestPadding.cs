@@ -7,8 +7,8 @@ namespace Relay.Client;
 /// forged source address cannot make it an amplifier (<c>Datagrams.ReplyBudget</c>): a 4-byte
 /// <c>WHO</c> would get a page of one id. As a QUIC client pads its first packet, this client pads its
 /// list requests so that the page can fill a whole reply datagram (<c>relay.udp.reply-datagram-bytes</c>,
-/// 1200 bytes): JSON with whitespace after the object, text with spaces after the page cursor (the
-/// parser trims them, as it does around every id). A text <c>ROOMS</c> has nowhere to put them.
+/// 1200 bytes): JSON with whitespace after the object, text with spaces at the end of the line (the
+/// parser trims them after a page cursor, a room or a bare <c>ROOMS</c>).
 /// </summary>
 internal static class ListRequestPadding
 {

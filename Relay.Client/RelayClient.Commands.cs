@@ -80,7 +80,7 @@ public sealed partial class RelayClient
     public ValueTask RoomsAsync(string? after = null, CancellationToken cancellation = default)
     {
         var afterBytes = after is null ? null : NameBytes(after, nameof(after));
-        return WriteAsync(output => ClientLines.Rooms(output, afterBytes), cancellation, padded: _jsonBuffer is not null);
+        return WriteAsync(output => ClientLines.Rooms(output, afterBytes), cancellation, padded: true);
     }
 
     /// <summary>

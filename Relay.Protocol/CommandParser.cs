@@ -40,7 +40,11 @@ public static class CommandParser
         if (Is(bareWord, Wire.Rooms))
             return ClientCommand.Of(CommandKind.Rooms);
         if (IsWithArgument(keyword, Wire.Rooms))
-            return Names.IsValid(rest) ? ClientCommand.Of(CommandKind.Rooms, name: rest) : ClientCommand.Invalid(ErrorCode.BadName, CommandKind.Rooms);
+        {
+            // Trailing spaces pad a UDP request, as after a bare word.
+            var after = rest.TrimEnd((byte)' ');
+            return Names.IsValid(after) ? ClientCommand.Of(CommandKind.Rooms, name: after) : ClientCommand.Invalid(ErrorCode.BadName, CommandKind.Rooms);
+        }
         if (Is(bareWord, Wire.Who))
             return ClientCommand.Of(CommandKind.Who);
         if (IsWithArgument(keyword, Wire.Who))
@@ -110,7 +114,8 @@ public static class CommandParser
     private static ClientCommand ParseMembers(ReadOnlySpan<byte> rest)
     {
         var colon = rest.IndexOf(Wire.Colon);
-        var room = colon < 0 ? rest : rest[..colon];
+        // Trailing spaces pad a UDP request, as after a bare word.
+        var room = colon < 0 ? rest.TrimEnd((byte)' ') : rest[..colon];
         if (!Names.IsValid(room))
             return ClientCommand.Invalid(ErrorCode.BadName, CommandKind.Members);
 

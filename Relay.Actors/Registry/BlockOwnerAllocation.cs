@@ -10,10 +10,14 @@ namespace Relay.Actors.Registry;
 /// it: the entity points at that node's sockets, which cannot move either.
 /// </summary>
 /// <remarks>
-/// A block whose node is gone (or that nobody leased) goes to the requesting node, where an empty
-/// entity answers UNKNOWN_TARGET. The coordinator may run on a node whose lease table lags behind
-/// a fresh lease; a local miss is therefore settled by a majority read, which sees every lease
-/// (leases are written to a majority before they are handed out).
+/// A block that nobody leased goes to the requesting node, where an empty entity answers
+/// UNKNOWN_TARGET. The coordinator may run on a node whose lease table lags behind a fresh lease;
+/// a local miss is therefore settled by a majority read, which sees every lease (leases are
+/// written to a majority before they are handed out).
+/// When the owner cannot be placed yet (no majority answered, or its node's region has not
+/// registered with the coordinator) the allocation fails rather than guess: a shard placed on
+/// another node would stay there for good, its entity holding references to remote sockets. The
+/// coordinator logs the failure and the region asks again (sharding's retry interval).
 /// </remarks>
 internal sealed class BlockOwnerAllocation(RoutingTable table, IActorRef leaseDirectory, Address selfAddress, TimeSpan timeout)
     : IShardAllocationStrategy
@@ -29,9 +33,9 @@ internal sealed class BlockOwnerAllocation(RoutingTable table, IActorRef leaseDi
             {
                 await leaseDirectory.Ask<BlockResolved>(new ResolveBlock(block), timeout).ConfigureAwait(false);
             }
-            catch (AskTimeoutException)
+            catch (AskTimeoutException e)
             {
-                // No answer: place it with the requester, as for a block nobody leased.
+                throw new InvalidOperationException($"Id block {block}: no majority said within {timeout} who leased it; its shard is placed when one does.", e);
             }
 
             owner = table.OwnerOf(block);
@@ -40,7 +44,8 @@ internal sealed class BlockOwnerAllocation(RoutingTable table, IActorRef leaseDi
         if (owner is null)
             return requester;
 
-        return currentShardAllocations.Keys.FirstOrDefault(region => AddressOf(region) == owner) ?? requester;
+        return currentShardAllocations.Keys.FirstOrDefault(region => AddressOf(region) == owner)
+            ?? throw new InvalidOperationException($"Id block {block} was leased by {owner}, whose registry has not joined the coordinator yet; its shard is placed there once it does.");
     }
 
     public Task<IImmutableSet<string>> Rebalance(

@@ -136,21 +136,25 @@ internal sealed class UdpClientActor : ReceiveActor, IWithTimers, ISessionTransp
 
     private void OnDatagram(ClientDatagram datagram)
     {
-        if (_closed)
-            return;
-
         // After QUIT (or the node's leave) the address has no session for new commands: say so
-        // now, as the endpoint will once this actor is gone, rather than drop them unanswered.
-        // A HELLO goes unanswered: its retry, a moment later, opens the next session.
-        if (_session.State >= SessionState.Draining)
+        // now, as the endpoint will once it has forgotten this actor, rather than drop them
+        // unanswered. A HELLO goes unanswered: its retry, a moment later, opens the next session.
+        if (_closed || _session.State >= SessionState.Draining)
         {
             var kind = Datagrams.Read(datagram.Data.ToReadOnlySpan(), out var line);
-            if (kind is DatagramKind.Line or DatagramKind.SeveralLines or DatagramKind.ServerLine && !Datagrams.IsHello(line, out _))
-                _socket.Tell(Udp.Send.Create(UdpReplies.NoSession(_json), _remote));
+            if (kind is DatagramKind.Line or DatagramKind.SeveralLines or DatagramKind.ServerLine && !Datagrams.IsHello(line, out _)
+                && UdpReplies.NoSession.To(datagram.Data.Count, _json) is { } reply)
+                _socket.Tell(Udp.Send.Create(reply, _remote));
             return;
         }
 
         Timers.StartSingleTimer(IdleTimer, IdleTimedOut.Instance, _settings.Udp.IdleTimeout);
+        // A HELLO repeated while the id is being assigned: the greeting is on its way already, and a
+        // second one would only arrive after the client took the first for its answer.
+        if (_session.State == SessionState.Registering
+            && Datagrams.Read(datagram.Data.ToReadOnlySpan(), out var repeated) == DatagramKind.Line && Datagrams.IsHello(repeated, out _))
+            return;
+
         if (_queued.Count >= _settings.Udp.MaxQueuedDatagrams)
         {
             if (_dropped++ == 0)
@@ -178,14 +182,17 @@ internal sealed class UdpClientActor : ReceiveActor, IWithTimers, ISessionTransp
             _session.OnWriteCompleted();
     }
 
-    /// <summary>The address has no session from now on; what was handed to the socket still goes out.</summary>
+    /// <summary>
+    /// The address has no session from now on; what was handed to the socket still goes out. The
+    /// endpoint forgets the address and then stops this actor with a message of its own, so every
+    /// datagram it forwarded before is still answered (<c>NO_SESSION</c>), none lost in a dead mailbox.
+    /// </summary>
     private void EndSession()
     {
         if (_closed)
             return;
         _closed = true;
         Context.Parent.Tell(new UdpClientClosed(_remote));
-        Context.Stop(Self);
     }
 
     /// <summary>The socket actor handed a datagram to the kernel.</summary>

@@ -33,8 +33,7 @@ internal sealed class UdpEndpoint : ReceiveActor, IWithTimers
     private readonly NodeServices _services;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<EndPoint, IActorRef> _clients = [];
-    private readonly ByteString _full;
-    private readonly ByteString _fullJson;
+    private readonly UdpReplies _full;
     private IActorRef? _socket;
     private long _refused;
 
@@ -42,7 +41,7 @@ internal sealed class UdpEndpoint : ReceiveActor, IWithTimers
     {
         _settings = settings;
         _services = services;
-        (_full, _fullJson) = UdpReplies.BothForms(output => ServerLines.ServerFull(output, settings.Udp.MaxClients));
+        _full = new UdpReplies(output => ServerLines.ServerFull(output, settings.Udp.MaxClients));
         Binding();
     }
 
@@ -52,6 +51,9 @@ internal sealed class UdpEndpoint : ReceiveActor, IWithTimers
     /// <summary>Props for the node's UDP endpoint.</summary>
     public static Props Props(RelaySettings settings, NodeServices services) =>
         Akka.Actor.Props.Create(() => new UdpEndpoint(settings, services));
+
+    /// <summary>A session that fails is stopped, never restarted: a restart would greet its address as a new client.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     protected override void PreStart()
     {
@@ -85,7 +87,7 @@ internal sealed class UdpEndpoint : ReceiveActor, IWithTimers
     {
         Receive<AwaitBinding>(_ => Sender.Tell(new UdpBound(endpoint)));
         Receive<Udp.Received>(received => OnDatagram(received.Data, received.Sender));
-        Receive<UdpClientClosed>(closed => _clients.Remove(closed.Remote));
+        Receive<UdpClientClosed>(Forget);
         Receive<Udp.CommandFailed>(_ => { });
         Receive<StopListening>(stop => Leave(stop.Within, Sender));
         Receive<Terminated>(terminated =>
@@ -111,7 +113,7 @@ internal sealed class UdpEndpoint : ReceiveActor, IWithTimers
         var json = !line.IsEmpty && line[0] == JsonWire.OpenBrace;
         if (kind != DatagramKind.Line || datagram.Length > _settings.Udp.MaxDatagramBytes || !Datagrams.IsHello(line, out json))
         {
-            _socket!.Tell(Udp.Send.Create(UdpReplies.NoSession(json), from));
+            Reply(UdpReplies.NoSession, datagram.Length, json, from);
             return;
         }
 
@@ -119,12 +121,28 @@ internal sealed class UdpEndpoint : ReceiveActor, IWithTimers
         {
             if (_refused++ == 0)
                 _log.Warning("{0} UDP clients, the most relay.udp.max-clients allows; refusing new ones with ERROR:SERVER_FULL", _clients.Count);
-            _socket!.Tell(Udp.Send.Create(json ? _fullJson : _full, from));
+            Reply(_full, datagram.Length, json, from);
             return;
         }
 
         _refused = 0;
         _clients[from] = Context.ActorOf(UdpClientActor.Props(_socket!, from, json, _services, _settings));
+    }
+
+    private void Reply(UdpReplies reply, int datagramBytes, bool json, EndPoint to)
+    {
+        if (reply.To(datagramBytes, json) is { } datagram)
+            _socket!.Tell(Udp.Send.Create(datagram, to));
+    }
+
+    /// <summary>
+    /// A session ended: its address is free for the next HELLO. Its actor stops after the datagrams
+    /// already forwarded to it (a PoisonPill is an ordinary message, behind them in its mailbox).
+    /// </summary>
+    private void Forget(UdpClientClosed closed)
+    {
+        if (_clients.Remove(closed.Remote, out var client))
+            client.Tell(PoisonPill.Instance);
     }
 
     private void Leave(TimeSpan within, IActorRef requester)
@@ -145,7 +163,7 @@ internal sealed class UdpEndpoint : ReceiveActor, IWithTimers
         Become(() =>
         {
             Receive<Udp.Received>(_ => { });
-            Receive<UdpClientClosed>(_ => { });
+            Receive<UdpClientClosed>(Forget);
             Receive<Udp.CommandFailed>(_ => { });
             Receive<Terminated>(terminated =>
             {

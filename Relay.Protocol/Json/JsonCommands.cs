@@ -55,15 +55,20 @@ public static partial class JsonCommands
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var field = FieldOf(ref reader);
-                if (field == Field.Unknown)
-                    return FailField(output, in fields, "unknown field "u8, reader.ValueSpan);
-                if ((fields.Seen & field) != 0)
-                    return FailField(output, in fields, "field given twice: "u8, reader.ValueSpan);
-                fields.Seen |= field;
+                if (field == Field.Unknown || (fields.Seen & field) != 0)
+                {
+                    var name = reader.ValueSpan;
+                    LookAheadForReceipt(reader, ref fields);
+                    return FailField(output, in fields, field == Field.Unknown ? "unknown field "u8 : "field given twice: "u8, name);
+                }
 
+                fields.Seen |= field;
                 reader.Read();
                 if (fields.Take(field, ref reader) is var problem and not Problem.None)
+                {
+                    LookAheadForReceipt(reader, ref fields);
                     return Fail(output, in fields, problem == Problem.BadName ? ErrorCode.BadName : ErrorCode.BadFormat, RuleOf(field, problem));
+                }
             }
 
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
@@ -83,6 +88,39 @@ public static partial class JsonCommands
             // An escape that is not a Unicode character (an unpaired surrogate, \ud800).
             // Names are refused when escaped and field names are matched safely, so only a text gets here.
             return Fail(output, in fields, ErrorCode.BadEncoding, "\"text\" holds an escape that is not a Unicode character"u8);
+        }
+    }
+
+    /// <summary>
+    /// After a mistake, reads on (a copy of the reader) for an <c>op</c> and <c>ref</c> not seen yet, so that a
+    /// <c>to</c> that asked for a receipt is answered <c>NOT_DELIVERED</c> with its ref wherever the ref stands.
+    /// </summary>
+    private static void LookAheadForReceipt(Utf8JsonReader reader, ref Fields fields)
+    {
+        try
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName)
+                reader.Read();
+            reader.Skip();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isOp = (fields.Seen & Field.Op) == 0 && !reader.ValueIsEscaped && reader.ValueSpan.SequenceEqual(JsonWire.Op);
+                var isRef = (fields.Seen & Field.Ref) == 0 && !reader.ValueIsEscaped && reader.ValueSpan.SequenceEqual(JsonWire.Ref);
+                reader.Read();
+                if ((isOp || isRef) && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+                {
+                    if (isOp)
+                        fields.Op = reader.ValueSpan;
+                    else if (Names.IsValid(reader.ValueSpan))
+                        fields.Ref = reader.ValueSpan;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // The rest is not JSON: what was read so far is all there is.
         }
     }
 

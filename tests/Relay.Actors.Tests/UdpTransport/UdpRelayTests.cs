@@ -26,6 +26,21 @@ public sealed class UdpRelayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_HELLO_repeated_while_the_id_is_being_assigned_gets_one_greeting()
+    {
+        using var client = DatagramSocket.Open(Udp);
+
+        // Both arrive before the id lease is confirmed (the first connect of a fresh node waits for it).
+        await client.SendAsync("HELLO");
+        await client.SendAsync("HELLO");
+        await client.SendAsync("HELLO");
+
+        Assert.StartsWith("YOUR_ID:", await client.ReceiveLineAsync());
+        await client.SendAsync("PING");
+        Assert.Equal("PONG", await client.ReceiveLineAsync());
+    }
+
+    [Fact]
     public async Task Relays_UDP_to_TCP_and_TCP_to_UDP_byte_for_byte()
     {
         var (udp, udpId) = await DatagramSocket.HelloAsync(Udp);
@@ -96,6 +111,21 @@ public sealed class UdpRelayTests : IAsyncLifetime
         Assert.Equal("ERROR:NO_SESSION:send HELLO first", await stranger.ReceiveLineAsync());
         await stranger.SendAsync("""{"op":"ping"}""");
         Assert.Equal("""{"op":"error","code":"NO_SESSION","text":"send HELLO first"}""", await stranger.ReceiveLineAsync());
+    }
+
+    [Theory]
+    [InlineData("x", "ERROR:NO_SESSION:send HELLO first")]
+    [InlineData("{", """{"op":"error","code":"NO_SESSION","text":""}""")]
+    [InlineData("{}", """{"op":"error","code":"NO_SESSION","text":"send HELLO first"}""")]
+    public async Task A_stranger_is_answered_NO_SESSION_within_three_times_its_datagram(string datagram, string reply)
+    {
+        using var stranger = DatagramSocket.Open(Udp);
+
+        await stranger.SendAsync(datagram);
+
+        var answer = await stranger.TryReceiveDatagramAsync() ?? throw new TimeoutException("no answer");
+        Assert.Equal(reply + "\n", Encoding.UTF8.GetString(answer));
+        Assert.InRange(answer.Length + 28, 1, 3 * (datagram.Length + 28));
     }
 
     [Fact]
@@ -214,7 +244,11 @@ public sealed class UdpRelayTests : IAsyncLifetime
 
         await Eventually.UnknownTargetAsync(tcp, udpId, within: TimeSpan.FromSeconds(2));
         await udp.SendAsync("PING");
-        Assert.Equal("ERROR:NO_SESSION:send HELLO first", await udp.ReceiveLineAsync());
+        // A probe may have reached it before its QUIT was handled.
+        var line = await udp.ReceiveLineAsync();
+        while (line.StartsWith("FROM:", StringComparison.Ordinal))
+            line = await udp.ReceiveLineAsync();
+        Assert.Equal("ERROR:NO_SESSION:send HELLO first", line);
     }
 
     [Theory]

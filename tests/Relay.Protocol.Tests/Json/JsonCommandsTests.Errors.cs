@@ -258,7 +258,6 @@ public sealed partial class JsonCommandsTests
     [InlineData("""{"op":"to","to":3,"text":"\n"}""")]
     [InlineData("""{"op":"all","text":"a\nb"}""")]
     [InlineData("""{"op":"room","room":"dev","text":"a\u000ab"}""")]
-    [InlineData("""{"op":"to","to":3,"text":"a\nb","ref":"a1"}""")]
     public void Refuses_a_text_holding_a_line_break(string json) =>
         AssertRefused(json, LineBreakRule);
 
@@ -324,6 +323,10 @@ public sealed partial class JsonCommandsTests
     [InlineData("""{"op":"to","ref":"r5","to":3,"text":"\ud800"}""", "ERROR:NOT_DELIVERED:r5:BAD_ENCODING:\"text\" holds an escape that is not a Unicode character")]
     [InlineData("""{"op":"to","ref":"r5","to":3,"text":"x","bogus":1}""", "ERROR:NOT_DELIVERED:r5:BAD_FORMAT:unknown field \"bogus\"")]
     [InlineData("""{"op":"to","ref":"r5","to":3,"text":"x",}""", "ERROR:NOT_DELIVERED:r5:BAD_JSON:not valid JSON (at byte 40)")]
+    [InlineData("""{"op":"to","to":"x","text":"hi","ref":"r1"}""", "ERROR:NOT_DELIVERED:r1:BAD_FORMAT:\"to\" must be a client id: a positive integer of at most 18 digits")]
+    [InlineData("""{"to":5,"text":"a\nb","ref":"r5","op":"to"}""", "ERROR:NOT_DELIVERED:r5:BAD_FORMAT:\"text\" cannot hold a line break (CR or LF): a text client could not receive it; send one message per line")]
+    [InlineData("""{"op":"to","to":5,"bogus":{"a":[1,2]},"text":"x","ref":"r7"}""", "ERROR:NOT_DELIVERED:r7:BAD_FORMAT:unknown field \"bogus\"")]
+    [InlineData("""{"op":"to","to":5,"text":5,"ref":"r6",""", "ERROR:NOT_DELIVERED:r6:BAD_FORMAT:\"text\" must be a string")]
     public void Answers_a_malformed_to_that_asked_for_a_receipt_with_NOT_DELIVERED_and_its_ref_as_TOACK_does(string json, string error) =>
         AssertRefused(json, error);
 
@@ -335,7 +338,9 @@ public sealed partial class JsonCommandsTests
     [InlineData("""{"op":"to","ref":"p1","to":3,"text":"a\nb"}""")]
     [InlineData("""{"op":"to","ref":"p1","to":3,"text":"\ud800"}""")]
     [InlineData("""{"op":"watch","ref":"p1","on":"yes"}""")]
-    public void Hands_back_a_ref_read_before_the_mistake_so_the_error_carries_it(string json)
+    [InlineData("""{"op":"ping","bogus":1,"ref":"p1"}""")]
+    [InlineData("""{"op":"join","room":"a b","ref":"p1"}""")]
+    public void Hands_back_the_objects_ref_wherever_it_stands_so_the_error_carries_it(string json)
     {
         // docs/protocol.md: the ref "is echoed on every reply to that object: its ok, error, list
         // page or pong"; ToText's contract: the ref is empty only "if none or unreadable".
@@ -359,7 +364,6 @@ public sealed partial class JsonCommandsTests
 
     [Theory]
     [InlineData("""{"op":"nope"}""")]
-    [InlineData("""{"op":"ping","bogus":1,"ref":"p1"}""")]
     [InlineData("""{"op":"ping","ref":"bad name"}""")]
     [InlineData("""not json""")]
     public void Hands_back_no_ref_when_the_object_has_none_it_could_read(string json) =>
