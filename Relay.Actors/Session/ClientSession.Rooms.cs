@@ -125,7 +125,7 @@ public sealed partial class ClientSession
     {
         // The fan-out actor reserved the room; it is released as the socket takes the bytes.
         if (IsAnswering)
-            _output.Delivered.Write(lines.Lines);
+            _output.Deliver(lines.Lines);
     }
 
     private int IndexOfRoom(ReadOnlySpan<byte> room)

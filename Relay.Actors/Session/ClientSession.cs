@@ -37,6 +37,8 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     private readonly ILoggingAdapter _log;
     private readonly LineFramer _framer;
     private readonly SessionOutput _output;
+    private readonly InputAllowance _allowance;
+    private bool _allowanceTimerRunning;
 
     private SessionState _state = SessionState.Registering;
     private long _clientId;
@@ -67,6 +69,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         _log = log;
         _framer = new LineFramer(settings.MaxLineBytes);
         _output = new SessionOutput(new ClientInbox(self, settings.MaxOutboundBytes));
+        _allowance = new InputAllowance(settings);
     }
 
     /// <summary>Where the session is in its life.</summary>
@@ -209,6 +212,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         if (_state != SessionState.Relaying)
             return;
 
+        _allowance.Take(line.Length + 1);
         if (_dialect == Dialect.Json)
             OnJsonLine(line);
         else if (_dialect == Dialect.Text)
@@ -285,7 +289,8 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     bool ILineSink.IsFull => _state == SessionState.Relaying && !CanTakeMore;
 
     /// <summary>The client's queued output and awaited receipts leave room for more of its lines.</summary>
-    private bool CanTakeMore => _output.QueuedBytes <= _settings.PauseReadingAboveBytes && _receipts.Count < _settings.MaxPendingReceipts;
+    private bool CanTakeMore =>
+        _output.QueuedBytes <= _settings.PauseReadingAboveBytes && _receipts.Count < _settings.MaxPendingReceipts && _allowance.IsLeft;
 
     /// <summary>The client sent its last byte: once every line read is handled, drain and close.</summary>
     private void FinishInput()
@@ -367,6 +372,12 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             if (!_terminatesLines && _dialect != Dialect.Json && _framer.HasPartialLine)
                 StartPartialLineTimer();
         }
+        else if (_state == SessionState.Relaying && !_inputRequested && !_allowanceTimerRunning && !_allowance.IsLeft)
+        {
+            // The client sent its allowance: read on once it has refilled.
+            _allowanceTimerRunning = true;
+            _timers.Start(SessionTimer.Allowance, _allowance.UntilLeft);
+        }
     }
 
     private void OnIdAssigned(long clientId)
@@ -391,10 +402,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     private void OnRelayedLines(RelayedLines lines)
     {
         if (IsAnswering)
-        {
-            lines.Buffer.AsSpan(0, lines.Length).CopyTo(_output.Delivered.GetSpan(lines.Length));
-            _output.Delivered.Advance(lines.Length);
-        }
+            _output.Deliver(lines.Buffer.AsSpan(0, lines.Length));
 
         lines.Return();
     }
@@ -430,6 +438,10 @@ public sealed partial class ClientSession : ILineSink, IDisposable
                 break;
             case SessionTimer.Receipts:
                 ExpireReceipts();
+                break;
+            case SessionTimer.Allowance:
+                // Settle, after this, reads on (or waits again for what is still missing).
+                _allowanceTimerRunning = false;
                 break;
             case SessionTimer.Drain when _state == SessionState.Draining:
                 // A client that quit and does not read keeps its output queued: that is no fault

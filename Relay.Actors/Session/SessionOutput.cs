@@ -79,6 +79,31 @@ internal sealed class SessionOutput : IDisposable
     }
 
     /// <summary>
+    /// Lines other clients sent this one, whole, their room reserved by the senders: copied as they
+    /// are, or for a JSON client written straight as objects (after anything staged, to keep the
+    /// order), without being staged as text first.
+    /// </summary>
+    public void Deliver(ReadOnlySpan<byte> lines)
+    {
+        if (!_json)
+        {
+            Delivered.Write(lines);
+            return;
+        }
+
+        Flush();
+        var before = _buffer.TotalAppended;
+        foreach (var range in lines.Split(Wire.LineFeed))
+        {
+            var line = lines[range];
+            if (!line.IsEmpty)
+                JsonServerLines.ToJson(line, default, _buffer);
+        }
+
+        Inbox.Add((int)(_buffer.TotalAppended - before) - lines.Length);
+    }
+
+    /// <summary>
     /// Writes the staged lines: as JSON objects carrying <paramref name="reference"/> (the <c>ref</c>
     /// of the command they answer; empty for none) for a JSON client, as they are for a text client.
     /// Does nothing unless lines are staged.
