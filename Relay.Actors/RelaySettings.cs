@@ -107,10 +107,14 @@ public sealed record UdpSettings(
 /// <param name="ListPageSize">Most items in one <c>WHO</c>, <c>MEMBERS</c> or <c>ROOMS</c> reply.</param>
 /// <param name="ReceiptTimeout">How long a <c>TOACK:</c> waits for its receipt before <c>NOT_DELIVERED:…:TIMEOUT</c>.</param>
 /// <param name="MaxPendingReceipts">Receipts one client may await at once; reading pauses at the limit.</param>
+/// <param name="LinesPerSecond">Lines one client may send per second (0: no limit); beyond it reading pauses.</param>
+/// <param name="BytesPerSecond">Bytes one client may send per second (0: no limit); beyond it reading pauses.</param>
+/// <param name="RateBurst">How much of each rate a quiet client may send at once.</param>
 public sealed record ConnectionSettings(
     int MaxLineBytes, TimeSpan PartialLineTimeout, int MaxOutboundBytes, int PauseReadingAboveBytes,
     TimeSpan RegisterTimeout, TimeSpan BarrierTimeout, int RemoteWindowLines,
-    int FanoutWindowMessages, int MaxRooms, int ListPageSize, TimeSpan ReceiptTimeout, int MaxPendingReceipts)
+    int FanoutWindowMessages, int MaxRooms, int ListPageSize, TimeSpan ReceiptTimeout, int MaxPendingReceipts,
+    int LinesPerSecond, long BytesPerSecond, TimeSpan RateBurst)
 {
     /// <summary>Reads <c>relay.connection</c>.</summary>
     public static ConnectionSettings Create(Config config)
@@ -129,13 +133,18 @@ public sealed record ConnectionSettings(
             section.GetInt("max-rooms"),
             section.GetInt("list-page-size"),
             section.GetTimeSpan("receipt-timeout"),
-            section.GetInt("max-pending-receipts"));
+            section.GetInt("max-pending-receipts"),
+            section.GetInt("rate-limit.lines-per-second"),
+            section.GetByteSize("rate-limit.bytes-per-second") ?? 0,
+            section.GetTimeSpan("rate-limit.burst"));
 
         RequirePositive(settings.RemoteWindowLines, "remote-window-lines");
         RequirePositive(settings.FanoutWindowMessages, "fanout-window-messages");
         RequirePositive(settings.MaxRooms, "max-rooms");
         RequirePositive(settings.ListPageSize, "list-page-size");
         RequirePositive(settings.MaxPendingReceipts, "max-pending-receipts");
+        if (settings.LinesPerSecond < 0 || settings.BytesPerSecond < 0 || settings.RateBurst <= TimeSpan.Zero)
+            throw new ConfigurationException("relay.connection.rate-limit: lines-per-second and bytes-per-second must be 0 (no limit) or more, and burst positive.");
         if (settings.MaxLineBytes < 1 || settings.MaxOutboundBytes < settings.MaxLineBytes)
             throw new ConfigurationException(
                 $"relay.connection: max-line-bytes ({settings.MaxLineBytes}) must be positive and at most max-outbound-bytes ({settings.MaxOutboundBytes}).");

@@ -52,6 +52,9 @@ public enum SessionTimer
     /// <summary>The oldest awaited receipt may have waited <see cref="ConnectionSettings.ReceiptTimeout"/>.</summary>
     Receipts,
 
+    /// <summary>The client used its allowance (<see cref="ConnectionSettings.LinesPerSecond"/>); reading resumes when it refills.</summary>
+    Allowance,
+
     /// <summary>A drained session still waits, after <see cref="ConnectionSettings.BarrierTimeout"/>, for deliveries reserved for it.</summary>
     Drain,
 }

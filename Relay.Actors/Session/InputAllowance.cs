@@ -1,0 +1,86 @@
+using System.Diagnostics;
+
+namespace Relay.Actors.Session;
+
+/// <summary>
+/// What a client may still send: a token bucket of lines and one of bytes, refilled by the clock
+/// at <see cref="ConnectionSettings.LinesPerSecond"/> and <see cref="ConnectionSettings.BytesPerSecond"/>
+/// up to one <see cref="ConnectionSettings.RateBurst"/> of each. A line may take the buckets below
+/// zero (a long line is never refused for its length); reading waits until both are above it again.
+/// </summary>
+/// <remarks>
+/// Kept as two numbers and a timestamp, refilled (up to the burst) only when a bucket is used up:
+/// no timer, no allocation. Not thread-safe: owned by one session.
+/// </remarks>
+internal sealed class InputAllowance
+{
+    private readonly double _linesPerTick;
+    private readonly double _bytesPerTick;
+    private readonly double _lineBurst;
+    private readonly double _byteBurst;
+    private double _lines;
+    private double _bytes;
+    private long _refilled;
+
+    public InputAllowance(ConnectionSettings settings)
+    {
+        IsOn = settings.LinesPerSecond > 0 || settings.BytesPerSecond > 0;
+        var burstSeconds = settings.RateBurst.TotalSeconds;
+        _linesPerTick = settings.LinesPerSecond / (double)Stopwatch.Frequency;
+        _bytesPerTick = settings.BytesPerSecond / (double)Stopwatch.Frequency;
+        _lineBurst = settings.LinesPerSecond > 0 ? settings.LinesPerSecond * burstSeconds : double.MaxValue;
+        _byteBurst = settings.BytesPerSecond > 0 ? settings.BytesPerSecond * burstSeconds : double.MaxValue;
+        _lines = _lineBurst;
+        _bytes = _byteBurst;
+        _refilled = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>False when both limits are off (0): every question is answered without the clock.</summary>
+    public bool IsOn { get; }
+
+    /// <summary>The client may send more now.</summary>
+    public bool IsLeft
+    {
+        get
+        {
+            // The clock is read only once a bucket is used up: a client within its allowance costs
+            // two subtractions per line.
+            if (!IsOn || (_lines > 0 && _bytes > 0))
+                return true;
+            Refill();
+            return _lines > 0 && _bytes > 0;
+        }
+    }
+
+    /// <summary>How long until <see cref="IsLeft"/> holds again (zero if it does).</summary>
+    public TimeSpan UntilLeft
+    {
+        get
+        {
+            if (IsLeft)
+                return TimeSpan.Zero;
+            var ticks = Math.Max(
+                _lines > 0 ? 0 : (-_lines + 1) / _linesPerTick,
+                _bytes > 0 ? 0 : (-_bytes + 1) / _bytesPerTick);
+            return TimeSpan.FromSeconds(ticks / Stopwatch.Frequency);
+        }
+    }
+
+    /// <summary>The client sent a line of <paramref name="bytes"/> (terminator included).</summary>
+    public void Take(int bytes)
+    {
+        _lines -= 1;
+        _bytes -= bytes;
+    }
+
+    private void Refill()
+    {
+        var now = Stopwatch.GetTimestamp();
+        var elapsed = now - _refilled;
+        _refilled = now;
+        if (_linesPerTick > 0)
+            _lines = Math.Min(_lineBurst, _lines + elapsed * _linesPerTick);
+        if (_bytesPerTick > 0)
+            _bytes = Math.Min(_byteBurst, _bytes + elapsed * _bytesPerTick);
+    }
+}
