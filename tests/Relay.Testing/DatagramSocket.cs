@@ -17,6 +17,10 @@ public sealed class DatagramSocket : IDisposable
     // One receive loop for the socket's life: a receive cancelled by a timeout could otherwise
     // still take the next datagram and lose it.
     private readonly Channel<byte[]> _received = Channel.CreateUnbounded<byte[]>();
+    // A HELLO sent again because the first answer was slow may be answered twice: that many
+    // repeats of the greeting are skipped by the reads that follow.
+    private string? _greeting;
+    private int _repeatedGreetings;
 
     private DatagramSocket(EndPoint node)
     {
@@ -42,9 +46,11 @@ public sealed class DatagramSocket : IDisposable
         for (var attempt = 0; attempt < 10; attempt++)
         {
             await socket.SendAsync(hello);
-            var greeting = await socket.TryReceiveLineAsync(TimeSpan.FromSeconds(1));
+            var greeting = await socket.TryReceiveLineAsync(TimeSpan.FromSeconds(3));
             if (greeting is null)
                 continue;
+            socket._greeting = greeting;
+            socket._repeatedGreetings = attempt;
             var id = greeting.StartsWith("YOUR_ID:", StringComparison.Ordinal)
                 ? greeting["YOUR_ID:".Length..]
                 : System.Text.Json.JsonDocument.Parse(greeting).RootElement.GetProperty("id").GetRawText();
@@ -98,11 +104,18 @@ public sealed class DatagramSocket : IDisposable
             var text = Encoding.UTF8.GetString(datagram);
             if (!text.EndsWith('\n'))
                 throw new InvalidDataException($"a datagram from the node does not end its last line: '{text}'");
-            foreach (var line in text[..^1].Split('\n'))
-                _lines.Enqueue(line);
+            foreach (var received in text[..^1].Split('\n'))
+                _lines.Enqueue(received);
         }
 
-        return _lines.Dequeue();
+        var line = _lines.Dequeue();
+        if (_repeatedGreetings > 0 && line == _greeting)
+        {
+            _repeatedGreetings--;
+            return await TryReceiveLineAsync(timeout);
+        }
+
+        return line;
     }
 
     /// <inheritdoc />
