@@ -11,9 +11,10 @@ namespace Relay.Actors;
 /// <param name="Connection">Per-connection limits and timeouts.</param>
 /// <param name="Cluster">Id leasing and cluster behaviour.</param>
 /// <param name="Udp">The UDP relay.</param>
+/// <param name="MaxConnectionsPerAddress">Most clients connected at once from one remote address; null: no limit.</param>
 public sealed record RelaySettings(
     string Host, int Port, int Backlog, int? MaxConnections, int ReservedFileDescriptors,
-    ConnectionSettings Connection, ClusterSettings Cluster, UdpSettings Udp)
+    ConnectionSettings Connection, ClusterSettings Cluster, UdpSettings Udp, int? MaxConnectionsPerAddress)
 {
     /// <summary>Reads the settings from a config that has <c>hocon/relay.conf</c> as its fallback.</summary>
     public static RelaySettings Create(Config config)
@@ -42,7 +43,17 @@ public sealed record RelaySettings(
             endpoint.GetInt("reserved-file-descriptors"),
             ConnectionSettings.Create(config),
             ClusterSettings.Create(config),
-            UdpSettings.Create(config));
+            UdpSettings.Create(config),
+            PerAddressLimit(endpoint.GetString("max-connections-per-address")));
+    }
+
+    private static int? PerAddressLimit(string text)
+    {
+        if (text == "off")
+            return null;
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number < 1)
+            throw new ConfigurationException($"relay.client-endpoint.max-connections-per-address must be \"off\" or a positive number, not \"{text}\".");
+        return number;
     }
 }
 

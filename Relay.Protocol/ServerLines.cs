@@ -114,6 +114,16 @@ public static class ServerLines
         output.WriteByte(Wire.LineFeed);
     }
 
+    /// <summary><c>ERROR:SERVER_FULL:at most &lt;max&gt; clients from one address; …</c></summary>
+    public static void AddressFull(IBufferWriter<byte> output, int maxPerAddress)
+    {
+        StartError(output, ErrorCode.ServerFull);
+        output.Write("at most "u8);
+        output.WriteNumber(maxPerAddress);
+        output.Write(" clients may connect from one address; close one first"u8);
+        output.WriteByte(Wire.LineFeed);
+    }
+
     /// <summary>The error for a line the parser refused: its code and what the command expects.</summary>
     public static void Invalid(IBufferWriter<byte> output, ErrorCode code, CommandKind refused)
     {

@@ -54,6 +54,10 @@ internal sealed class RelayListener : ReceiveActor, IWithStash, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly int _maxConnections;
     private readonly ByteString _serverFull;
+    private readonly ByteString? _addressFull;
+    // Connections by remote address, when relay.client-endpoint.max-connections-per-address is on.
+    private readonly Dictionary<IPAddress, int> _perAddress = [];
+    private readonly Dictionary<IActorRef, IPAddress> _addressOf = [];
     private int _connections;
     private int _refusalsInFlight;
     private long _refused;
@@ -66,6 +70,13 @@ internal sealed class RelayListener : ReceiveActor, IWithStash, IWithTimers
         var line = new ArrayBufferWriter<byte>();
         ServerLines.ServerFull(line, _maxConnections);
         _serverFull = ByteString.FromBytes(line.WrittenSpan.ToArray());
+        if (settings.MaxConnectionsPerAddress is { } perAddress)
+        {
+            var addressFull = new ArrayBufferWriter<byte>();
+            ServerLines.AddressFull(addressFull, perAddress);
+            _addressFull = ByteString.FromBytes(addressFull.WrittenSpan.ToArray());
+        }
+
         Binding();
     }
 
@@ -108,7 +119,7 @@ internal sealed class RelayListener : ReceiveActor, IWithStash, IWithTimers
     private void Listening(EndPoint endpoint, IActorRef tcpListener)
     {
         Receive<TcpMessage.Connected>(HandleConnected);
-        Receive<Terminated>(_ => HandleConnectionEnded());
+        Receive<Terminated>(terminated => HandleConnectionEnded(terminated.ActorRef));
         Receive<AwaitBinding>(_ => Sender.Tell(new ListenerBound(endpoint, _maxConnections)));
         Receive<StopListening>(request => Leave(endpoint, tcpListener, request.Within, Sender));
         // What the refused clients' sockets report as they close.
@@ -120,17 +131,42 @@ internal sealed class RelayListener : ReceiveActor, IWithStash, IWithTimers
     {
         if (_connections >= _maxConnections)
         {
-            Refuse(Sender);
+            Refuse(Sender, _serverFull);
+            // Once per episode, not once per client: a storm of refusals must not become a storm of log lines.
+            if (_refused++ == 0)
+            {
+                _log.Warning(
+                    "{0} clients connected, the most relay.client-endpoint.max-connections allows; refusing new clients with ERROR:SERVER_FULL until some leave",
+                    _connections);
+            }
+
             return;
         }
 
-        Context.Watch(Context.ActorOf(ConnectionActor.Props(Sender, connected.RemoteAddress, _services, _settings.Connection)));
+        var address = (connected.RemoteAddress as IPEndPoint)?.Address;
+        if (_settings.MaxConnectionsPerAddress is { } perAddress && address is not null
+            && _perAddress.GetValueOrDefault(address) >= perAddress)
+        {
+            Refuse(Sender, _addressFull!);
+            _log.Debug("Refused a client from {0}: it has {1} connections, the most relay.client-endpoint.max-connections-per-address allows", address, perAddress);
+            return;
+        }
+
+        var connection = Context.ActorOf(ConnectionActor.Props(Sender, connected.RemoteAddress, _services, _settings.Connection));
+        Context.Watch(connection);
         _connections++;
+        if (_settings.MaxConnectionsPerAddress is not null && address is not null)
+        {
+            _perAddress[address] = _perAddress.GetValueOrDefault(address) + 1;
+            _addressOf[connection] = address;
+        }
     }
 
-    private void HandleConnectionEnded()
+    private void HandleConnectionEnded(IActorRef connection)
     {
         _connections--;
+        if (_addressOf.Remove(connection, out var address) && --_perAddress[address] == 0)
+            _perAddress.Remove(address);
         if (_refused > 0 && _connections < _maxConnections)
         {
             _log.Warning("Accepting clients again ({0} connected); {1} were refused while the node was full", _connections, _refused);
@@ -144,26 +180,18 @@ internal sealed class RelayListener : ReceiveActor, IWithStash, IWithTimers
     /// refusals could use up the reserve, so beyond a few dozen at once the rest are reset at
     /// once, without the line: the descriptors go back sooner.
     /// </remarks>
-    private void Refuse(IActorRef socket)
+    private void Refuse(IActorRef socket, ByteString line)
     {
         if (_refusalsInFlight < MaxRefusalsWithReply)
         {
             _refusalsInFlight++;
             socket.Tell(new TcpMessage.Register(Self));
-            socket.Tell(TcpMessage.Write.Create(_serverFull));
+            socket.Tell(TcpMessage.Write.Create(line));
             socket.Tell(TcpMessage.Close.Instance);
         }
         else
         {
             socket.Tell(TcpMessage.Abort.Instance);
-        }
-
-        // Once per episode, not once per client: a storm of refusals must not become a storm of log lines.
-        if (_refused++ == 0)
-        {
-            _log.Warning(
-                "{0} clients connected, the most relay.client-endpoint.max-connections allows; refusing new clients with ERROR:SERVER_FULL until some leave",
-                _connections);
         }
     }
 
