@@ -31,31 +31,4 @@ internal static class ListRequestPadding
         output.Write(command.Span[^1..]);
         return output.WrittenMemory;
     }
-
-    /// <summary><c>WHO:&lt;after&gt;</c> with its cursor even for the first page (<c>WHO:0</c>), so that it can be padded.</summary>
-    public static void Who(IBufferWriter<byte> output, long after)
-    {
-        if (after > 0)
-        {
-            Relay.Protocol.ClientLines.Who(output, after);
-            return;
-        }
-
-        output.Write(Relay.Protocol.Wire.Who);
-        output.Write(":0\n"u8);
-    }
-
-    /// <summary><c>MEMBERS:&lt;room&gt;:&lt;after&gt;</c> with its cursor even for the first page.</summary>
-    public static void Members(IBufferWriter<byte> output, ReadOnlySpan<byte> room, long after)
-    {
-        if (after > 0)
-        {
-            Relay.Protocol.ClientLines.Members(output, room, after);
-            return;
-        }
-
-        output.Write(Relay.Protocol.Wire.Members);
-        output.Write(room);
-        output.Write(":0\n"u8);
-    }
 }

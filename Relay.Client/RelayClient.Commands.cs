@@ -92,9 +92,7 @@ public sealed partial class RelayClient
     {
         var name = NameBytes(room, nameof(room));
         var afterId = PageStart(after);
-        return _jsonBuffer is null && OverUdp
-            ? WriteAsync(output => ListRequestPadding.Members(output, name, afterId), cancellation, padded: true)
-            : WriteAsync(output => ClientLines.Members(output, name, afterId), cancellation, padded: true);
+        return WriteAsync(output => ClientLines.Members(output, name, afterId), cancellation, padded: true);
     }
 
     /// <summary>
@@ -105,9 +103,7 @@ public sealed partial class RelayClient
     public ValueTask WhoAsync(long? after = null, CancellationToken cancellation = default)
     {
         var afterId = PageStart(after);
-        return _jsonBuffer is null && OverUdp
-            ? WriteAsync(output => ListRequestPadding.Who(output, afterId), cancellation, padded: true)
-            : WriteAsync(output => ClientLines.Who(output, afterId), cancellation, padded: true);
+        return WriteAsync(output => ClientLines.Who(output, afterId), cancellation, padded: true);
     }
 
     /// <summary>

@@ -79,9 +79,7 @@ public static class ServerLines
     /// <summary><c>ERROR:BAD_FORMAT:one command per datagram</c>: a UDP datagram held several lines.</summary>
     public static void OneCommandPerDatagram(IBufferWriter<byte> output)
     {
-        StartError(output, ErrorCode.BadFormat);
-        output.Write("one command per datagram"u8);
-        output.WriteByte(Wire.LineFeed);
+        Error(output, ErrorCode.BadFormat, "one command per datagram"u8);
     }
 
     /// <summary>
@@ -90,9 +88,7 @@ public static class ServerLines
     /// </summary>
     public static void RelayedLookalike(IBufferWriter<byte> output)
     {
-        StartError(output, ErrorCode.BadFormat);
-        output.Write("a UDP message cannot start with <digits>:"u8);
-        output.WriteByte(Wire.LineFeed);
+        Error(output, ErrorCode.BadFormat, "a UDP message cannot start with <digits>:"u8);
     }
 
     /// <summary>
@@ -101,17 +97,13 @@ public static class ServerLines
     /// </summary>
     public static void PageTooLarge(IBufferWriter<byte> output)
     {
-        StartError(output, ErrorCode.TooLong);
-        output.Write("a page would be over 3x this datagram; pad the request with spaces"u8);
-        output.WriteByte(Wire.LineFeed);
+        Error(output, ErrorCode.TooLong, "a page would be over 3x this datagram; pad the request with spaces"u8);
     }
 
     /// <summary><c>ERROR:NO_SESSION:send HELLO first</c>: a UDP datagram from an address with no session.</summary>
     public static void NoSession(IBufferWriter<byte> output)
     {
-        StartError(output, ErrorCode.NoSession);
-        output.Write("send HELLO first"u8);
-        output.WriteByte(Wire.LineFeed);
+        Error(output, ErrorCode.NoSession, "send HELLO first"u8);
     }
 
     /// <summary><c>ERROR:SERVER_FULL:at most &lt;max&gt; clients from one address; …</c></summary>
@@ -318,6 +310,14 @@ public static class ServerLines
             output.Write(Wire.More);
         }
 
+        output.WriteByte(Wire.LineFeed);
+    }
+
+    /// <summary>An error whose text is fixed.</summary>
+    private static void Error(IBufferWriter<byte> output, ErrorCode code, ReadOnlySpan<byte> text)
+    {
+        StartError(output, code);
+        output.Write(text);
         output.WriteByte(Wire.LineFeed);
     }
 

@@ -20,11 +20,8 @@ public sealed partial class ClientSession
     // The length of the ref the replies to the current command will carry (a list page counts it).
     private int _replyRefBytes;
 
-    /// <summary>
-    /// The client speaks JSON from the start (a transport that knows it, such as a UDP session
-    /// opened by a JSON hello): even its greeting is the JSON hello. Call before <see cref="Start"/>.
-    /// </summary>
-    public void SpeakJson()
+    /// <summary>From now on the client speaks JSON, and every line it is sent is an object.</summary>
+    private void SpeakJson()
     {
         _dialect = Dialect.Json;
         _output.Stage(json: true);
