@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Relay.Actors.Ids;
+using Relay.Actors.Metrics;
 using Relay.Actors.Presence;
 using Relay.Actors.Registry;
 
@@ -14,6 +15,7 @@ namespace Relay.Actors;
 /// <param name="Local">The clients of this node, for direct delivery between them.</param>
 /// <param name="Fanout">The node's fan-out actor: broadcasts and room messages.</param>
 /// <param name="Presence">Who is online and in which rooms, cluster-wide.</param>
+/// <param name="Counters">What the node has done, for metrics and the dashboard.</param>
 public sealed record NodeServices(
     IActorRef IdPool, IActorRef Registry, IActorRef LeaseDirectory, RoutingTable Routes, IdBlocks Blocks, LocalClients Local,
-    IActorRef Fanout, ClusterPresence Presence);
+    IActorRef Fanout, ClusterPresence Presence, NodeCounters Counters);

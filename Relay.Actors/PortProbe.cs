@@ -9,7 +9,7 @@ namespace Relay.Actors;
 /// .NET's ReuseAddress, which on Linux also sets SO_REUSEPORT, so a second node on a busy cluster
 /// port would start without a word and share the port (and the address) with the first.
 /// </summary>
-internal static class PortProbe
+public static class PortProbe
 {
     private const int SolSocket = 1;
     private const int SoReuseAddr = 2;

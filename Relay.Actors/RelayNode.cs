@@ -7,10 +7,13 @@ using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
 using Relay.Actors.Fanout;
 using Relay.Actors.Ids;
+using Relay.Actors.Metrics;
+using Relay.Actors.Overview;
 using Relay.Actors.Presence;
 using Relay.Actors.Registry;
 using Relay.Actors.TcpTransport;
 using Relay.Actors.UdpTransport;
+using Relay.Actors.WebSocketTransport;
 
 namespace Relay.Actors;
 
@@ -18,13 +21,16 @@ namespace Relay.Actors;
 /// Starts a RelayChat node: joins the cluster, starts the id allocator singleton, the node's id
 /// pool and lease directory, the presence replicator and fan-out actor, the sharded registry and
 /// the client listener, wired as production
-/// wires them. Relay.Host and the tests both start nodes through here.
+/// wires them. Relay.Host (on an actor system Akka.Hosting made) and the tests both start nodes
+/// through here.
 /// </summary>
 public sealed class RelayNode : IAsyncDisposable
 {
     private const string RegistryTypeName = "client-registry";
 
-    private RelayNode(ActorSystem system, RelaySettings settings, NodeServices services, IPEndPoint clientEndpoint, int maxConnections, IPEndPoint? udpEndpoint)
+    private RelayNode(
+        ActorSystem system, RelaySettings settings, NodeServices services, IPEndPoint clientEndpoint, int maxConnections, IPEndPoint? udpEndpoint,
+        IActorRef webSockets, ClusterOverview overview)
     {
         System = system;
         Services = services;
@@ -32,6 +38,29 @@ public sealed class RelayNode : IAsyncDisposable
         ClientEndpoint = clientEndpoint;
         MaxConnections = maxConnections;
         UdpEndpoint = udpEndpoint;
+        WebSockets = webSockets;
+        Overview = overview;
+    }
+
+    /// <summary>Where accepted WebSockets go to be served as clients (<see cref="ServeWebSocket"/>).</summary>
+    public IActorRef WebSockets { get; }
+
+    /// <summary>The whole cluster as this node sees it, for the dashboard.</summary>
+    public ClusterOverview Overview { get; }
+
+    /// <summary>
+    /// Whether the node should get new clients now, and if not why: it must be an Up member of the
+    /// cluster and not shutting down (which starts with telling its clients to reconnect elsewhere).
+    /// </summary>
+    public (bool Ready, string Reason) Readiness()
+    {
+        if (CoordinatedShutdown.Get(System).ShutdownReason is not null || System.WhenTerminated.IsCompleted)
+            return (false, "shutting down");
+        var cluster = Akka.Cluster.Cluster.Get(System);
+        var self = cluster.SelfMember;
+        if (self.Status != Akka.Cluster.MemberStatus.Up)
+            return (false, $"cluster member status is {self.Status}");
+        return (true, "up");
     }
 
     /// <summary>The node's actor system.</summary>
@@ -88,15 +117,37 @@ public sealed class RelayNode : IAsyncDisposable
     public static async Task<RelayNode> StartAsync(Config config, CancellationToken cancellation = default, string systemName = "relay")
     {
         var settings = RelaySettings.Create(config);
-        RefuseTakenPorts(settings, config);
-        LoadLazyAssemblies();
-        // The extensions' serializers must be known from the first gossip on, not from the moment
-        // the extension is first used, or early messages from other nodes fail to deserialize.
-        var system = ActorSystem.Create(systemName, config
-            .WithFallback(ClusterSharding.DefaultConfig())
-            .WithFallback(ClusterSingleton.DefaultConfig())
-            .WithFallback(Akka.DistributedData.DistributedData.DefaultConfig()));
+        RefuseTakenPorts(settings, config.GetString("akka.remote.dot-netty.tcp.hostname"), config.GetInt("akka.remote.dot-netty.tcp.port"));
+        var system = ActorSystem.Create(systemName, WithExtensionDefaults(config));
         try
+        {
+            return await StartAsync(system, settings, cancellation).ConfigureAwait(false);
+        }
+        catch
+        {
+            await system.Terminate().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="config"/> with the defaults of the extensions the node uses as fallback. The
+    /// extensions' serializers must be known from the first gossip on, not from the moment the
+    /// extension is first used, or early messages from other nodes fail to deserialize.
+    /// </summary>
+    public static Config WithExtensionDefaults(Config config) => config
+        .WithFallback(ClusterSharding.DefaultConfig())
+        .WithFallback(ClusterSingleton.DefaultConfig())
+        .WithFallback(Akka.DistributedData.DistributedData.DefaultConfig());
+
+    /// <summary>
+    /// Starts a node on <paramref name="system"/> (made from <see cref="WithExtensionDefaults"/> of
+    /// the node's config, e.g. by Akka.Hosting) and returns once it is a cluster member with ids to
+    /// give and accepts clients. The caller owns the system: on failure it is not terminated here.
+    /// </summary>
+    public static async Task<RelayNode> StartAsync(ActorSystem system, RelaySettings settings, CancellationToken cancellation = default)
+    {
+        LoadLazyAssemblies();
         {
             var services = await StartClusterAsync(system, settings, cancellation).ConfigureAwait(false);
             var listener = system.ActorOf(RelayListener.Props(settings, services), "listener");
@@ -122,22 +173,36 @@ public sealed class RelayNode : IAsyncDisposable
                     () => udp.Ask<Done>(new StopListening(leaveTimeout), leaveTimeout + TimeSpan.FromSeconds(2)));
             }
 
-            return new RelayNode(system, settings, services, (IPEndPoint)bound.Endpoint, bound.MaxConnections, udpEndpoint);
-        }
-        catch
-        {
-            await system.Terminate().ConfigureAwait(false);
-            throw;
+            var webSockets = system.ActorOf(WebSocketEndpoint.Props(services, settings), "websockets");
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-websockets",
+                () => webSockets.Ask<Done>(new StopListening(leaveTimeout), leaveTimeout + TimeSpan.FromSeconds(2)));
+
+            var overview = StartOverview(system, services, settings, (IPEndPoint)bound.Endpoint);
+            var meter = new RelayMeter(services.Counters, services.Local, services.Presence, services.Routes, Akka.Cluster.Cluster.Get(system));
+            _ = system.WhenTerminated.ContinueWith(_ => meter.Dispose(), TaskScheduler.Default);
+            return new RelayNode(system, settings, services, (IPEndPoint)bound.Endpoint, bound.MaxConnections, udpEndpoint, webSockets, overview);
         }
     }
 
-    private static void RefuseTakenPorts(RelaySettings settings, Config config)
+    private static ClusterOverview StartOverview(ActorSystem system, NodeServices services, RelaySettings settings, IPEndPoint clientEndpoint)
+    {
+        var overview = new ClusterOverview(system, services.Local, services.Routes, services.Blocks);
+        system.ActorOf(
+            OverviewReporter.Props(new ClusterOverviewState(overview), services.Counters, services.Local, services.Routes, clientEndpoint.ToString(), settings.Dashboard.ReportInterval),
+            OverviewReporter.Name);
+        return overview;
+    }
+
+    /// <summary>
+    /// Refuses to start, with a message that says what to do, when the client port or the cluster
+    /// port is in use: binding them later would fail less clearly (and the cluster port after the
+    /// actor system started).
+    /// </summary>
+    public static void RefuseTakenPorts(RelaySettings settings, string clusterHost, int clusterPort)
     {
         if (PortProbe.IsTaken(settings.Host, settings.Port))
             throw new InvalidOperationException(RelayListener.CannotListen(settings.Host, settings.Port, "Address already in use"));
 
-        var clusterHost = config.GetString("akka.remote.dot-netty.tcp.hostname");
-        var clusterPort = config.GetInt("akka.remote.dot-netty.tcp.port");
         if (PortProbe.IsTaken(clusterHost, clusterPort))
             throw new InvalidOperationException(
                 $"Cluster port {clusterHost}:{clusterPort} is in use by another process (another node?). " +
@@ -195,6 +260,6 @@ public sealed class RelayNode : IAsyncDisposable
             PoisonPill.Instance).ConfigureAwait(false);
 
         await pool.Ask<Done>(AwaitIds.Instance, Timeout.InfiniteTimeSpan, cancellation).ConfigureAwait(false);
-        return new NodeServices(pool, registry, directory, routes, blocks, local, fanout, presence);
+        return new NodeServices(pool, registry, directory, routes, blocks, local, fanout, presence, new NodeCounters());
     }
 }

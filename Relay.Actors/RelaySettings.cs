@@ -12,9 +12,12 @@ namespace Relay.Actors;
 /// <param name="Cluster">Id leasing and cluster behaviour.</param>
 /// <param name="Udp">The UDP relay.</param>
 /// <param name="MaxConnectionsPerAddress">Most clients connected at once from one remote address; null: no limit.</param>
+/// <param name="WebSocket">Clients over WebSocket.</param>
+/// <param name="Dashboard">The node's HTTP server: dashboard, metrics, health.</param>
 public sealed record RelaySettings(
     string Host, int Port, int Backlog, int? MaxConnections, int ReservedFileDescriptors,
-    ConnectionSettings Connection, ClusterSettings Cluster, UdpSettings Udp, int? MaxConnectionsPerAddress)
+    ConnectionSettings Connection, ClusterSettings Cluster, UdpSettings Udp, int? MaxConnectionsPerAddress, WebSocketSettings WebSocket,
+    DashboardSettings Dashboard)
 {
     /// <summary>Reads the settings from a config that has <c>hocon/relay.conf</c> as its fallback.</summary>
     public static RelaySettings Create(Config config)
@@ -44,7 +47,9 @@ public sealed record RelaySettings(
             ConnectionSettings.Create(config),
             ClusterSettings.Create(config),
             UdpSettings.Create(config),
-            PerAddressLimit(endpoint.GetString("max-connections-per-address")));
+            PerAddressLimit(endpoint.GetString("max-connections-per-address")),
+            WebSocketSettings.Create(config),
+            DashboardSettings.Create(config));
     }
 
     private static int? PerAddressLimit(string text)
@@ -209,6 +214,49 @@ public sealed record ClusterSettings(int IdBlockSize, int IdLowWater, TimeSpan M
         if (settings.IdBlockSize < 1 || settings.IdLowWater < 0 || settings.IdLowWater > settings.IdBlockSize)
             throw new ConfigurationException(
                 $"relay.cluster: id-block-size ({settings.IdBlockSize}) must be positive and id-low-water ({settings.IdLowWater}) between 0 and it.");
+        return settings;
+    }
+}
+
+/// <summary>The <c>relay.websocket</c> section: browser clients (the dashboard's chat) over WebSocket.</summary>
+/// <param name="MaxClients">Most WebSocket clients at once; beyond it a new one is closed with a reason.</param>
+public sealed record WebSocketSettings(int MaxClients)
+{
+    /// <summary>Reads <c>relay.websocket</c>.</summary>
+    public static WebSocketSettings Create(Config config)
+    {
+        var section = config.GetConfig("relay.websocket")
+            ?? throw new ConfigurationException("Missing relay.websocket section; is hocon/relay.conf the fallback?");
+        var settings = new WebSocketSettings(section.GetInt("max-clients"));
+        if (settings.MaxClients < 1)
+            throw new ConfigurationException($"relay.websocket.max-clients ({settings.MaxClients}) must be at least 1.");
+        return settings;
+    }
+}
+
+/// <summary>The <c>relay.dashboard</c> section: the node's HTTP server (dashboard, /ws, /metrics, health).</summary>
+/// <param name="Port">The HTTP port, on the client endpoint's host; null: no HTTP server.</param>
+/// <param name="Token">Required on every request when set; null: none.</param>
+/// <param name="ReportInterval">How often each node reports its summary to the others.</param>
+/// <param name="DetailsTimeout">How long a client list waits for another node's details.</param>
+public sealed record DashboardSettings(int? Port, string? Token, TimeSpan ReportInterval, TimeSpan DetailsTimeout)
+{
+    /// <summary>Reads <c>relay.dashboard</c>.</summary>
+    public static DashboardSettings Create(Config config)
+    {
+        var section = config.GetConfig("relay.dashboard")
+            ?? throw new ConfigurationException("Missing relay.dashboard section; is hocon/relay.conf the fallback?");
+        var port = section.GetInt("port");
+        if (port is < 0 or > 65535)
+            throw new ConfigurationException($"relay.dashboard.port must be a port from 1 to 65535, or 0 for no HTTP server, not {port}.");
+        var token = section.GetString("token");
+        var settings = new DashboardSettings(
+            port == 0 ? null : port,
+            string.IsNullOrEmpty(token) ? null : token,
+            section.GetTimeSpan("report-interval"),
+            section.GetTimeSpan("details-timeout"));
+        if (settings.ReportInterval <= TimeSpan.Zero || settings.DetailsTimeout <= TimeSpan.Zero)
+            throw new ConfigurationException("relay.dashboard: report-interval and details-timeout must be positive.");
         return settings;
     }
 }

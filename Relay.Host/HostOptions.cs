@@ -4,12 +4,13 @@ using System.Net;
 namespace Relay.Host;
 
 /// <summary>
-/// The node's command line, in one place. Every option maps onto a HOCON key, so the embedded
-/// defaults (hocon/relay.conf) stay the single source of default values: an option left out
-/// changes nothing.
+/// The node's command line, in one place. Every option overrides one HOCON setting, typed (see
+/// <see cref="NodeConfiguration"/>), so the embedded defaults (hocon/relay.conf) stay the single
+/// source of default values: an option left out changes nothing.
 /// </summary>
 internal sealed record HostOptions(
-    string? Host, int? Port, FileInfo? ConfigFile, int? ClusterPort, string[] Seeds, string? PublicHost, string? LogLevel, int? UdpPort)
+    string? Host, int? Port, FileInfo? ConfigFile, int? ClusterPort, string[] Seeds, string? PublicHost, string? LogLevel, int? UdpPort,
+    int? DashboardPort, string? DashboardToken)
 {
     private static readonly string[] LogLevels = ["debug", "info", "warning", "error"];
 
@@ -22,6 +23,14 @@ internal sealed record HostOptions(
 
     private static readonly Option<int?> UdpPortOption = PortNumber(
         "--udp-port", "UDP port for clients that send datagrams (default from relay.conf: off; 0 picks a free one).");
+
+    private static readonly Option<int?> DashboardPortOption = PortNumber(
+        "--dashboard-port", "HTTP port of the dashboard, browser chat (/ws), /metrics and health, on --host (default from relay.conf: 8080; 0 turns it off).");
+
+    private static readonly Option<string?> DashboardTokenOption = new("--dashboard-token")
+    {
+        Description = "Token every HTTP and WebSocket request must carry (Authorization: Bearer <token>, or ?token=<token>); default none.",
+    };
 
     private static readonly Option<FileInfo> ConfigOption = new("--config")
     {
@@ -86,6 +95,8 @@ internal sealed record HostOptions(
             SeedsOption,
             PublicHostOption,
             LogLevelOption,
+            DashboardPortOption,
+            DashboardTokenOption,
         };
         command.SetAction((parse, token) => run(
             new HostOptions(
@@ -96,7 +107,9 @@ internal sealed record HostOptions(
                 parse.GetValue(SeedsOption) ?? [],
                 parse.GetValue(PublicHostOption),
                 parse.GetValue(LogLevelOption),
-                parse.GetValue(UdpPortOption)),
+                parse.GetValue(UdpPortOption),
+                parse.GetValue(DashboardPortOption),
+                parse.GetValue(DashboardTokenOption)),
             token));
         return command;
     }
@@ -117,29 +130,4 @@ internal sealed record HostOptions(
             return null;
         },
     };
-
-    /// <summary>The options as HOCON that overrides the config file and the defaults.</summary>
-    public string ToHocon()
-    {
-        var lines = new List<string>();
-        if (Host is not null)
-        {
-            lines.Add($"relay.client-endpoint.host = \"{Host}\"");
-            lines.Add($"akka.remote.dot-netty.tcp.hostname = \"{Host}\"");
-        }
-
-        if (Port is not null)
-            lines.Add($"relay.client-endpoint.port = {Port}");
-        if (UdpPort is not null)
-            lines.Add($"relay.udp.port = {UdpPort}");
-        if (ClusterPort is not null)
-            lines.Add($"akka.remote.dot-netty.tcp.port = {ClusterPort}");
-        if (PublicHost is not null)
-            lines.Add($"akka.remote.dot-netty.tcp.public-hostname = \"{PublicHost}\"");
-        if (LogLevel is not null)
-            lines.Add($"akka.loglevel = {LogLevel}");
-        if (Seeds.Length > 0)
-            lines.Add($"akka.cluster.seed-nodes = [{string.Join(", ", Seeds.Select(seed => $"\"akka.tcp://relay@{seed}\""))}]");
-        return string.Join('\n', lines);
-    }
 }

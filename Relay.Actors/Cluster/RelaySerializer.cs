@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using Relay.Actors.Fanout;
 using Relay.Actors.Ids;
+using Relay.Actors.Overview;
 using Relay.Actors.Presence;
 using Relay.Actors.Registry;
 using Relay.Actors.Session;
@@ -38,6 +39,9 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
     private const string PresenceSyncRequestManifest = "S";
     private const string PresenceSnapshotManifest = "N";
     private const string FanoutHelloManifest = "H";
+    private const string NodeReportManifest = "W";
+    private const string ClientDetailsRequestManifest = "X";
+    private const string ClientDetailsReplyManifest = "Y";
 
     /// <summary>Unique among the node's serializers; Akka reserves 0–100.</summary>
     public override int Identifier => 7301;
@@ -63,6 +67,9 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
         PresenceSyncRequest => PresenceSyncRequestManifest,
         PresenceSnapshot => PresenceSnapshotManifest,
         FanoutHello => FanoutHelloManifest,
+        NodeReport => NodeReportManifest,
+        ClientDetailsRequest => ClientDetailsRequestManifest,
+        ClientDetailsReply => ClientDetailsReplyManifest,
         _ => throw new ArgumentException($"RelaySerializer cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -107,6 +114,12 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
                 return SnapshotBytes(snapshot);
             case FanoutHello hello:
                 return [hello.AnswerMe ? (byte)1 : (byte)0];
+            case NodeReport report:
+                return OverviewBytes.Of(report);
+            case ClientDetailsRequest request:
+                return Longs(request.Ids);
+            case ClientDetailsReply reply:
+                return OverviewBytes.Of(reply);
             default:
                 throw new ArgumentException($"RelaySerializer cannot serialize {obj.GetType()}", nameof(obj));
         }
@@ -133,6 +146,9 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
         PresenceSyncRequestManifest => new PresenceSyncRequest(Long(bytes, 0)),
         PresenceSnapshotManifest => SnapshotFrom(bytes),
         FanoutHelloManifest => new FanoutHello(bytes[0] == 1),
+        NodeReportManifest => OverviewBytes.ReportFrom(bytes),
+        ClientDetailsRequestManifest => new ClientDetailsRequest(Enumerable.Range(0, bytes.Length / 8).Select(i => Long(bytes, i)).ToArray()),
+        ClientDetailsReplyManifest => OverviewBytes.ReplyFrom(bytes),
         _ => throw new ArgumentException($"Unknown manifest '{manifest}': is this node older than the sender?"),
     };
 

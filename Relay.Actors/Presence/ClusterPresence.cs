@@ -19,6 +19,12 @@ public sealed class ClusterPresence(NodePresence local)
     /// <summary>This node's presence.</summary>
     public NodePresence Local => local;
 
+    /// <summary>How many clients are online in the whole cluster.</summary>
+    public long OnlineCount => Views().Sum(view => (long)view.Online.Count);
+
+    /// <summary>How many rooms have members in the whole cluster.</summary>
+    public int RoomCount => Views().SelectMany(view => view.Rooms).Distinct(StringComparer.Ordinal).Count();
+
     /// <summary>One page of the ids online, ascending, after <paramref name="after"/>; and how many there are in all.</summary>
     public IdPage Who(long after, int pageSize) => Page(Views().Select(view => view.Online), after, pageSize);
 

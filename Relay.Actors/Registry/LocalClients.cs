@@ -26,5 +26,8 @@ public sealed class LocalClients
 
     internal void Add(long clientId, ClientInbox inbox) => _inboxes[clientId] = inbox;
 
-    internal void Remove(long clientId, ClientInbox inbox) => _inboxes.TryRemove(new KeyValuePair<long, ClientInbox>(clientId, inbox));
+    /// <summary>The number of clients of this node.</summary>
+    public int Count => _inboxes.Count;
+
+    internal bool Remove(long clientId, ClientInbox inbox) => _inboxes.TryRemove(new KeyValuePair<long, ClientInbox>(clientId, inbox));
 }

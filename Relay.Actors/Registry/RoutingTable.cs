@@ -49,6 +49,9 @@ public sealed class RoutingTable(Address self)
     /// <summary>The node that leased <paramref name="block"/>, if known.</summary>
     public Address? OwnerOf(long block) => _owners.GetValueOrDefault(block);
 
+    /// <summary>How many blocks <paramref name="node"/> holds, as far as this node knows.</summary>
+    public int BlocksOf(Address node) => _owners.Count(pair => pair.Value == node);
+
     internal void SetOwners(ImmutableDictionary<long, Address> owners) => _owners = owners;
 
     internal void CountMajorityRead() => Interlocked.Increment(ref _majorityReads);

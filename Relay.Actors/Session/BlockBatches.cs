@@ -28,9 +28,10 @@ internal sealed class BlockBatches
         return writer;
     }
 
-    /// <summary>Sends every pending batch through <paramref name="registry"/>, answers to come to <paramref name="sender"/>.</summary>
-    public void Deliver(IActorRef registry, long senderId, IActorRef sender)
+    /// <summary>Sends every pending batch through <paramref name="registry"/>, answers to come to <paramref name="sender"/>; returns how many.</summary>
+    public int Deliver(IActorRef registry, long senderId, IActorRef sender)
     {
+        var batches = _pending.Count;
         foreach (var (block, entries) in _pending)
         {
             registry.Tell(new RelayBatch(block, senderId, entries.WrittenSpan.ToArray()), sender);
@@ -39,5 +40,6 @@ internal sealed class BlockBatches
         }
 
         _pending.Clear();
+        return batches;
     }
 }

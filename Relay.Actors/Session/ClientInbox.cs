@@ -23,11 +23,18 @@ public sealed class ClientInbox
     private int _open = 1;
 
     /// <summary>Creates the inbox of the client served by <paramref name="connection"/>.</summary>
-    public ClientInbox(IActorRef connection, long limit)
+    /// <param name="connection">The actor that serves the client's session.</param>
+    /// <param name="limit">Most bytes queued for the client.</param>
+    /// <param name="activity">How the client is connected and what it did, for the dashboard.</param>
+    public ClientInbox(IActorRef connection, long limit, ClientActivity? activity = null)
     {
         Connection = connection;
         _limit = limit;
+        Activity = activity;
     }
+
+    /// <summary>How the client is connected and what it did; null for an inbox without a session (tests).</summary>
+    public ClientActivity? Activity { get; }
 
     /// <summary>The actor that serves the client's session; deliveries are told to it.</summary>
     public IActorRef Connection { get; }

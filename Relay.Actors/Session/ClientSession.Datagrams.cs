@@ -19,6 +19,8 @@ public sealed partial class ClientSession
     {
         _maxDatagramBytes = maxDatagramBytes;
         _dialect = json ? Dialect.Json : Dialect.Text;
+        if (json)
+            Activity.SpeakJson();
         // Staged even as text: replies are measured against the datagram's budget before they go.
         _output.Stage(json);
     }
@@ -27,25 +29,26 @@ public sealed partial class ClientSession
     public void OnDatagram(ReadOnlySpan<byte> datagram)
     {
         _inputRequested = false;
+        _services.Counters.AddBytesIn(datagram.Length);
         if (_state == SessionState.Relaying)
         {
             _output.ReplyBudget = Datagrams.ReplyBudget(datagram.Length);
             switch (Datagrams.Read(datagram, out var line))
             {
                 case not DatagramKind.Blank when datagram.Length > _maxDatagramBytes:
-                    ServerLines.TooLong(_output.Replies, _maxDatagramBytes);
+                    ServerLines.TooLong(Refuse(ErrorCode.TooLong), _maxDatagramBytes);
                     break;
                 case DatagramKind.Line:
                     ((ILineSink)this).OnLine(line);
                     break;
                 case DatagramKind.ServerLine:
-                    ServerLines.RelayedLookalike(_output.Replies);
+                    ServerLines.RelayedLookalike(Refuse(ErrorCode.BadFormat));
                     break;
                 case DatagramKind.Reply:
                     // A server's error line: answering it could start a loop between two servers.
                     break;
                 case DatagramKind.SeveralLines:
-                    ServerLines.OneCommandPerDatagram(_output.Replies);
+                    ServerLines.OneCommandPerDatagram(Refuse(ErrorCode.BadFormat));
                     break;
             }
 

@@ -20,10 +20,17 @@ public sealed partial class ClientSession
     // The length of the ref the replies to the current command will carry (a list page counts it).
     private int _replyRefBytes;
 
+    /// <summary>
+    /// The client speaks JSON from its first message (a WebSocket: one object per message): its
+    /// greeting is the hello object, and no text line is ever sent to it.
+    /// </summary>
+    public void UseMessages() => SpeakJson();
+
     /// <summary>From now on the client speaks JSON, and every line it is sent is an object.</summary>
     private void SpeakJson()
     {
         _dialect = Dialect.Json;
+        Activity.SpeakJson();
         _output.Stage(json: true);
     }
 
@@ -65,7 +72,10 @@ public sealed partial class ClientSession
         }
         else
         {
-            _output.Replies.Write(_translated.Written);
+            var error = _translated.Written;
+            if (error.StartsWith(Wire.Error) && Wire.TryParseCode(ErrorCodeOf(error), out var code))
+                _services.Counters.CountError(code);
+            _output.Replies.Write(error);
             _output.Replies.Write("\n"u8);
         }
 
@@ -73,6 +83,13 @@ public sealed partial class ClientSession
         _replyRefBytes = 0;
         _translated.Reset();
         _output.Flush(reference);
+    }
+
+    private static ReadOnlySpan<byte> ErrorCodeOf(ReadOnlySpan<byte> line)
+    {
+        var code = line[Wire.Error.Length..];
+        var colon = code.IndexOf(Wire.Colon);
+        return colon < 0 ? code : code[..colon];
     }
 
     /// <summary>PONG, with the ref of the PING it answers for a JSON client.</summary>

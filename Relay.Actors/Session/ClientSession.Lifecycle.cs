@@ -44,6 +44,7 @@ public sealed partial class ClientSession
         _log.Warning(
             "Client {0} at {1} is not reading: {2} bytes queued for it, over relay.connection.max-outbound-bytes ({3}); disconnecting it",
             _clientId, _peer, _output.QueuedBytes, _settings.MaxOutboundBytes);
+        _services.Counters.CountSlowConsumer();
         Abort();
     }
 
@@ -57,8 +58,8 @@ public sealed partial class ClientSession
     private void StopDeliveries()
     {
         _output.Inbox.Close();
-        if (_clientId != 0)
-            _services.Local.Remove(_clientId, _output.Inbox);
+        if (_clientId != 0 && _services.Local.Remove(_clientId, _output.Inbox))
+            _services.Counters.CountDisconnected(Activity.Transport);
         GoOffline();
     }
 

@@ -46,7 +46,7 @@ public sealed partial class ClientSession
     /// <summary>A malformed <c>TOACK:</c> whose reference could be read: the error carries it.</summary>
     private void RefuseReceipt(ReadOnlySpan<byte> reference, ErrorCode error) =>
         ServerLines.NotDelivered(
-            _output.Replies, reference, error == ErrorCode.BadEncoding ? ReceiptFailure.BadEncoding : ReceiptFailure.BadFormat, 0);
+            Refuse(ErrorCode.NotDelivered), reference, error == ErrorCode.BadEncoding ? ReceiptFailure.BadEncoding : ReceiptFailure.BadFormat, 0);
 
     private void OnReceiptDelivered(long receiptId)
     {
@@ -57,7 +57,7 @@ public sealed partial class ClientSession
     private void OnReceiptFailed(long receiptId, ReceiptFailure cause)
     {
         if (_receipts.Remove(receiptId, out var pending) && _state != SessionState.Closed)
-            ServerLines.NotDelivered(_output.Replies, pending.Reference, cause, pending.TargetId);
+            ServerLines.NotDelivered(Refuse(ErrorCode.NotDelivered), pending.Reference, cause, pending.TargetId);
     }
 
     /// <summary>Receipts that waited their full time: the target's node may be gone.</summary>

@@ -20,7 +20,7 @@ public sealed partial class ClientSession
     {
         if (!room.IsEmpty && IndexOfRoom(room) < 0)
         {
-            ServerLines.NotMember(_output.Replies, room);
+            ServerLines.NotMember(Refuse(ErrorCode.NotMember), room);
             return;
         }
 
@@ -43,12 +43,13 @@ public sealed partial class ClientSession
         {
             if (_rooms.Count >= _settings.MaxRooms)
             {
-                ServerLines.TooManyRooms(_output.Replies, _settings.MaxRooms);
+                ServerLines.TooManyRooms(Refuse(ErrorCode.TooManyRooms), _settings.MaxRooms);
                 return;
             }
 
             var name = Encoding.ASCII.GetString(room);
             _rooms.Add(name);
+            Activity.SetRooms(_rooms);
             _services.Presence.Local.Join(_clientId, name, _output.Inbox);
         }
 
@@ -60,12 +61,13 @@ public sealed partial class ClientSession
         var index = IndexOfRoom(room);
         if (index < 0)
         {
-            ServerLines.NotMember(_output.Replies, room);
+            ServerLines.NotMember(Refuse(ErrorCode.NotMember), room);
             return;
         }
 
         _services.Presence.Local.Leave(_clientId, _rooms[index]);
         _rooms.RemoveAt(index);
+        Activity.SetRooms(_rooms);
         ServerLines.Ok(_output.Replies, Wire.Leave, room);
     }
 
@@ -76,7 +78,7 @@ public sealed partial class ClientSession
             ? PageFit.Rooms(budget, _dialect == Dialect.Json, page.Rooms, _replyRefBytes)
             : page.Rooms.Count;
         if (fit == 0 && page.Rooms.Count > 0)
-            ServerLines.PageTooLarge(_output.Replies);
+            ServerLines.PageTooLarge(Refuse(ErrorCode.TooLong));
         else
             ServerLines.RoomPage(_output.Replies, page.Rooms.Take(fit).ToList(), page.More || fit < page.Rooms.Count);
     }
@@ -93,7 +95,7 @@ public sealed partial class ClientSession
             ? PageFit.Ids(budget, _dialect == Dialect.Json, room.Length, page.Total, page.Ids, _replyRefBytes)
             : page.Ids.Length;
         if (fit == 0 && page.Ids.Length > 0)
-            ServerLines.PageTooLarge(_output.Replies);
+            ServerLines.PageTooLarge(Refuse(ErrorCode.TooLong));
         else
             ServerLines.IdPage(_output.Replies, room, page.Total, page.Ids.AsSpan(0, fit), page.More || fit < page.Ids.Length);
     }
@@ -119,13 +121,17 @@ public sealed partial class ClientSession
         _online = false;
         _services.Presence.Local.Offline(_clientId, _rooms);
         _rooms.Clear();
+        Activity.SetRooms(_rooms);
     }
 
     private void OnFanoutLines(FanoutLines lines)
     {
         // The fan-out actor reserved the room; it is released as the socket takes the bytes.
         if (IsAnswering)
+        {
+            _delivered += lines.Lines.Count(Wire.LineFeed);
             _output.Deliver(lines.Lines);
+        }
     }
 
     private int IndexOfRoom(ReadOnlySpan<byte> room)

@@ -26,7 +26,7 @@ public sealed partial class ClientSession
             if (inbox.TryReserve(ServerLines.FromLength(_clientId, payload.Length)))
                 ServerLines.From(_localLines.For(inbox.Connection), _clientId, payload);
             else
-                ServerLines.UnknownTarget(_output.Replies, targetId);
+                ServerLines.UnknownTarget(Refuse(ErrorCode.UnknownTarget), targetId);
             return;
         }
 
@@ -44,7 +44,7 @@ public sealed partial class ClientSession
                 case Route.ThisNode or Route.OwnerGone:
                     // Not connected here, or its node is gone: answered without queueing anything,
                     // so a flood of lines for a departed client costs the node nothing but replies.
-                    ServerLines.UnknownTarget(_output.Replies, targetId);
+                    ServerLines.UnknownTarget(Refuse(ErrorCode.UnknownTarget), targetId);
                     return;
             }
         }
@@ -100,7 +100,7 @@ public sealed partial class ClientSession
         if (envelope is AckedEnvelope acked)
             OnReceiptFailed(acked.ReceiptId, ReceiptFailure.UnknownTarget);
         else
-            ServerLines.UnknownTarget(_output.Replies, envelope.TargetId);
+            ServerLines.UnknownTarget(Refuse(ErrorCode.UnknownTarget), envelope.TargetId);
     }
 
     /// <summary>
@@ -184,7 +184,9 @@ public sealed partial class ClientSession
     private void DeliverBatches()
     {
         _localLines.Deliver();
-        _remoteLines.Deliver(_services.Registry, _clientId, _self);
+        var batches = _remoteLines.Deliver(_services.Registry, _clientId, _self);
+        if (batches > 0)
+            _services.Counters.CountCrossNodeBatches(batches);
         PublishFanout();
     }
 

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using Relay.Actors.Fanout;
 using Relay.Actors.Ids;
+using Relay.Actors.Metrics;
 using Relay.Actors.Registry;
 using Relay.Protocol;
 
@@ -47,19 +48,26 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     private bool _partialLineExtended;
     private bool _terminatesLines;
     private bool _inputEnded;
+    // Counted as lines are handled, published once per event (Settle) to the node's counters.
+    private int _sentOneToOne;
+    private int _sentBroadcasts;
+    private int _sentRoomMessages;
+    private int _delivered;
 
     /// <summary>Creates the session of the client served by <paramref name="self"/>.</summary>
     /// <param name="self">The transport actor: deliveries and replies for this client are sent to it.</param>
-    /// <param name="peer">Who the client is, for log lines (e.g. its remote address).</param>
+    /// <param name="peer">Who the client is: its remote address, for log lines and the dashboard.</param>
+    /// <param name="carrier">What carries the session.</param>
     /// <param name="services">The node's registry, id pool and routing table.</param>
     /// <param name="settings">Per-connection limits.</param>
     /// <param name="transport">Carries out writes, reads and closes.</param>
     /// <param name="timers">Runs the session's timers.</param>
     /// <param name="log">Where warnings about this client go.</param>
     public ClientSession(
-        IActorRef self, string peer, NodeServices services, ConnectionSettings settings,
+        IActorRef self, string peer, ClientTransport carrier, NodeServices services, ConnectionSettings settings,
         ISessionTransport transport, ISessionTimers timers, ILoggingAdapter log)
     {
+        Activity = new ClientActivity(carrier, peer);
         _self = self;
         _peer = peer;
         _services = services;
@@ -68,9 +76,12 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         _timers = timers;
         _log = log;
         _framer = new LineFramer(settings.MaxLineBytes);
-        _output = new SessionOutput(new ClientInbox(self, settings.MaxOutboundBytes));
+        _output = new SessionOutput(new ClientInbox(self, settings.MaxOutboundBytes, Activity));
         _allowance = new InputAllowance(settings);
     }
+
+    /// <summary>How the client is connected and what it has sent and received.</summary>
+    public ClientActivity Activity { get; }
 
     /// <summary>Where the session is in its life.</summary>
     public SessionState State => _state;
@@ -90,6 +101,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     {
         _inputRequested = false;
         _timers.Cancel(SessionTimer.PartialLine);
+        _services.Counters.AddBytesIn(chunk.Length);
         if (_state == SessionState.Relaying)
         {
             if (_dialect == Dialect.Undecided)
@@ -166,7 +178,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
                 break;
             case UnknownTarget unknown:
                 if (IsAnswering)
-                    ServerLines.UnknownTarget(_output.Replies, unknown.TargetId);
+                    ServerLines.UnknownTarget(Refuse(ErrorCode.UnknownTarget), unknown.TargetId);
                 break;
             case BlockBarrier barrier:
                 _barriers.Echoed(barrier.Token);
@@ -226,15 +238,19 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         switch (command.Kind)
         {
             case CommandKind.To:
+                _sentOneToOne++;
                 Relay(command.TargetId, command.Payload);
                 break;
             case CommandKind.ToAck:
+                _sentOneToOne++;
                 RelayWithReceipt(command.Name, command.TargetId, command.Payload);
                 break;
             case CommandKind.All:
+                _sentBroadcasts++;
                 Publish(default, command.Payload);
                 break;
             case CommandKind.Room:
+                _sentRoomMessages++;
                 Publish(command.Name, command.Payload);
                 break;
             case CommandKind.Join:
@@ -268,7 +284,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
                 RefuseReceipt(command.Name, command.Error);
                 break;
             case CommandKind.Invalid:
-                ServerLines.Invalid(_output.Replies, command.Error, command.Refused);
+                ServerLines.Invalid(Refuse(command.Error), command.Error, command.Refused);
                 break;
             case CommandKind.Empty:
                 break;
@@ -278,7 +294,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     void ILineSink.OnLineTooLong()
     {
         if (_state == SessionState.Relaying)
-            ServerLines.TooLong(_output.Replies, _settings.MaxLineBytes);
+            ServerLines.TooLong(Refuse(ErrorCode.TooLong), _settings.MaxLineBytes);
     }
 
     /// <summary>
@@ -316,6 +332,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         if (_state == SessionState.Closed)
             return;
 
+        PublishCounts();
         _output.Flush();
         DeliverBatches();
         var othersKeepUp = _state == SessionState.Relaying && ConfirmRemoteLines();
@@ -326,7 +343,10 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         }
 
         if (_output.TakeNextWrite() is { } write)
+        {
+            _services.Counters.AddBytesOut(write.Count);
             _transport.Write(write);
+        }
 
         if (_state == SessionState.Draining && _drained && _output.QueuedBytes == 0 && _receipts.Count == 0)
         {
@@ -394,6 +414,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             return;
         _timers.Cancel(SessionTimer.Register);
         _services.Local.Add(_clientId, _output.Inbox);
+        _services.Counters.CountConnected(Activity.Transport);
         GoOnline();
         ServerLines.YourId(_output.Replies, _clientId);
         _state = SessionState.Relaying;
@@ -402,7 +423,11 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     private void OnRelayedLines(RelayedLines lines)
     {
         if (IsAnswering)
-            _output.Deliver(lines.Buffer.AsSpan(0, lines.Length));
+        {
+            var delivered = lines.Buffer.AsSpan(0, lines.Length);
+            _delivered += delivered.Count(Wire.LineFeed);
+            _output.Deliver(delivered);
+        }
 
         lines.Return();
     }
@@ -410,7 +435,10 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     private void OnEnvelope(RelayEnvelope envelope)
     {
         if (IsAnswering)
+        {
+            _delivered++;
             ServerLines.From(_output.Delivered, envelope.SenderId, envelope.Payload);
+        }
     }
 
     private void OnTimer(SessionTimer timer)
@@ -455,6 +483,30 @@ public sealed partial class ClientSession : ILineSink, IDisposable
                 _barriers.ExpireOldest();
                 CompleteBarriers();
                 break;
+        }
+    }
+
+    /// <summary>Counts an error line about to be written and returns where it goes.</summary>
+    private System.Buffers.IBufferWriter<byte> Refuse(ErrorCode code)
+    {
+        _services.Counters.CountError(code);
+        return _output.Replies;
+    }
+
+    private void PublishCounts()
+    {
+        if ((_sentOneToOne | _sentBroadcasts | _sentRoomMessages) != 0)
+        {
+            _services.Counters.AddSent(_sentOneToOne, _sentBroadcasts, _sentRoomMessages);
+            Activity.AddIn(_sentOneToOne + _sentBroadcasts + _sentRoomMessages);
+            _sentOneToOne = _sentBroadcasts = _sentRoomMessages = 0;
+        }
+
+        if (_delivered != 0)
+        {
+            _services.Counters.AddDelivered(_delivered);
+            Activity.AddOut(_delivered);
+            _delivered = 0;
         }
     }
 

@@ -52,7 +52,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ISessionTrans
 
     protected override void PreStart()
     {
-        _session = new ClientSession(Self, _peer, _services, _settings, this, new ActorSessionTimers(Timers), Context.GetLogger());
+        _session = new ClientSession(Self, _peer, ClientTransport.Tcp, _services, _settings, this, new ActorSessionTimers(Timers), Context.GetLogger());
         // keepOpenOnPeerClosed: a client that half-closes after its last line (printf … | nc -q1)
         // still gets the replies to it.
         _connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true));

@@ -131,6 +131,7 @@ internal sealed class RelayListener : ReceiveActor, IWithStash, IWithTimers
     {
         if (_connections >= _maxConnections)
         {
+            _services.Counters.CountError(ErrorCode.ServerFull);
             Refuse(Sender, _serverFull);
             // Once per episode, not once per client: a storm of refusals must not become a storm of log lines.
             if (_refused++ == 0)
@@ -147,6 +148,7 @@ internal sealed class RelayListener : ReceiveActor, IWithStash, IWithTimers
         if (_settings.MaxConnectionsPerAddress is { } perAddress && address is not null
             && _perAddress.GetValueOrDefault(address) >= perAddress)
         {
+            _services.Counters.CountError(ErrorCode.ServerFull);
             Refuse(Sender, _addressFull!);
             _log.Debug("Refused a client from {0}: it has {1} connections, the most relay.client-endpoint.max-connections-per-address allows", address, perAddress);
             return;

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
 using Relay.Actors.Session;
+using Relay.Protocol;
 using Relay.Protocol.Udp;
 
 namespace Relay.Actors.UdpTransport;
@@ -79,7 +80,7 @@ internal sealed class UdpClientActor : ReceiveActor, IWithTimers, ISessionTransp
     protected override void PreStart()
     {
         _session = new ClientSession(
-            Self, "udp:" + _remote, _services, _settings.Connection, this, new ActorSessionTimers(Timers), Context.GetLogger());
+            Self, _remote.ToString() ?? "unknown", ClientTransport.Udp, _services, _settings.Connection, this, new ActorSessionTimers(Timers), Context.GetLogger());
         _session.UseDatagrams(_json, _settings.Udp.MaxDatagramBytes);
         _session.Start();
         Timers.StartSingleTimer(IdleTimer, IdleTimedOut.Instance, _settings.Udp.IdleTimeout);
@@ -144,7 +145,10 @@ internal sealed class UdpClientActor : ReceiveActor, IWithTimers, ISessionTransp
             var kind = Datagrams.Read(datagram.Data.ToReadOnlySpan(), out var line);
             if (kind is DatagramKind.Line or DatagramKind.SeveralLines or DatagramKind.ServerLine && !Datagrams.IsHello(line, out _)
                 && UdpReplies.NoSession.To(datagram.Data.Count, _json) is { } reply)
+            {
+                _services.Counters.CountError(ErrorCode.NoSession);
                 _socket.Tell(Udp.Send.Create(reply, _remote));
+            }
             return;
         }
 

@@ -113,6 +113,7 @@ internal sealed class UdpEndpoint : ReceiveActor, IWithTimers
         var json = !line.IsEmpty && line[0] == JsonWire.OpenBrace;
         if (kind != DatagramKind.Line || datagram.Length > _settings.Udp.MaxDatagramBytes || !Datagrams.IsHello(line, out json))
         {
+            _services.Counters.CountError(ErrorCode.NoSession);
             Reply(UdpReplies.NoSession, datagram.Length, json, from);
             return;
         }
@@ -121,6 +122,7 @@ internal sealed class UdpEndpoint : ReceiveActor, IWithTimers
         {
             if (_refused++ == 0)
                 _log.Warning("{0} UDP clients, the most relay.udp.max-clients allows; refusing new ones with ERROR:SERVER_FULL", _clients.Count);
+            _services.Counters.CountError(ErrorCode.ServerFull);
             Reply(_full, datagram.Length, json, from);
             return;
         }

@@ -3,6 +3,7 @@ using Akka.TestKit.Xunit2;
 using Relay.Actors.Cluster;
 using Relay.Actors.Fanout;
 using Relay.Actors.Ids;
+using Relay.Actors.Overview;
 using Relay.Actors.Presence;
 using Relay.Actors.Registry;
 using Relay.Actors.Session;
@@ -34,6 +35,13 @@ public sealed class RelaySerializerSpec() : TestKit(RelayNode.LoadConfig(overrid
             new PresenceDelta(12, [new(PresenceChangeKind.Online, 3), new(PresenceChangeKind.Join, 3, "dev.team-1"), new(PresenceChangeKind.Offline, 4)]),
             new PresenceSyncRequest(8),
             new PresenceSnapshot(8, 2, true, 40, [new(PresenceChangeKind.Online, 301), new(PresenceChangeKind.Join, 301, new string('r', 64))]),
+            new NodeReport("127.0.0.1:9001", 12, 3, 4_000_000_000, 5, 10, 1, 1),
+            new ClientDetailsRequest([1, 2, long.MaxValue]),
+            new ClientDetailsReply(
+            [
+                new ClientDetails(7, ClientTransport.WebSocket, true, "[::1]:51234", DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_123), 3, 4, ["dev", "lobby"]),
+                new ClientDetails(8, ClientTransport.Tcp, false, "127.0.0.1:4000", DateTimeOffset.FromUnixTimeMilliseconds(0), 0, 0, []),
+            ]),
         ];
 
     [Fact]
@@ -92,6 +100,20 @@ public sealed class RelaySerializerSpec() : TestKit(RelayNode.LoadConfig(overrid
                 var snapshotCopy = Assert.IsType<PresenceSnapshot>(copy);
                 Assert.Equal((snapshot.Token, snapshot.Part, snapshot.Last, snapshot.NextNumber), (snapshotCopy.Token, snapshotCopy.Part, snapshotCopy.Last, snapshotCopy.NextNumber));
                 Assert.Equal(snapshot.Changes, snapshotCopy.Changes);
+            }
+            else if (message is ClientDetailsRequest request)
+            {
+                Assert.Equal(request.Ids, Assert.IsType<ClientDetailsRequest>(copy).Ids);
+            }
+            else if (message is ClientDetailsReply reply)
+            {
+                var replyCopy = Assert.IsType<ClientDetailsReply>(copy);
+                Assert.Equal(reply.Clients.Length, replyCopy.Clients.Length);
+                foreach (var (client, clientCopy) in reply.Clients.Zip(replyCopy.Clients))
+                {
+                    Assert.Equal(client with { Rooms = [] }, clientCopy with { Rooms = [] });
+                    Assert.Equal(client.Rooms, clientCopy.Rooms);
+                }
             }
             else
             {

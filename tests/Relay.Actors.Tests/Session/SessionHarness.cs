@@ -5,6 +5,7 @@ using Akka.Event;
 using Akka.IO;
 using Akka.TestKit;
 using Relay.Actors.Ids;
+using Relay.Actors.Metrics;
 using Relay.Actors.Presence;
 using Relay.Actors.Registry;
 using Relay.Actors.Session;
@@ -37,8 +38,8 @@ internal sealed class SessionHarness : ISessionTransport, ISessionTimers
         Local = local ?? new LocalClients();
         Routes = routes ?? new RoutingTable(ThisNode);
         Settings = ConnectionSettings.Create(RelayNode.LoadConfig(overrides: hocon));
-        var services = new NodeServices(IdPool.Ref, Registry.Ref, LeaseDirectory.Ref, Routes, new IdBlocks(100), Local, Fanout.Ref, Presence);
-        Session = new ClientSession(Connection.Ref, "test peer", services, Settings, this, this, NoLogger.Instance);
+        var services = new NodeServices(IdPool.Ref, Registry.Ref, LeaseDirectory.Ref, Routes, new IdBlocks(100), Local, Fanout.Ref, Presence, new NodeCounters());
+        Session = new ClientSession(Connection.Ref, "test peer", ClientTransport.Tcp, services, Settings, this, this, NoLogger.Instance);
     }
 
     public TestProbe IdPool { get; }

@@ -1,0 +1,48 @@
+using Akka.Configuration;
+using Akka.Remote.Hosting;
+using Relay.Actors;
+
+namespace Relay.Host;
+
+/// <summary>
+/// What a node runs with: the HOCON (a --config file over the embedded defaults) for everything
+/// the command line does not touch, and the command line's overrides applied as typed values on
+/// top, never pasted into HOCON text.
+/// </summary>
+/// <param name="Config">The config file over the embedded defaults.</param>
+/// <param name="Settings">The relay's settings, with the command line applied.</param>
+/// <param name="Remote">Where other nodes reach this one, with the command line applied.</param>
+/// <param name="SeedNodes">Seed node addresses from --seeds; empty: those of the config (or none).</param>
+/// <param name="LogLevel">What the node logs: DEBUG, INFO, WARNING or ERROR.</param>
+internal sealed record NodeConfiguration(Config Config, RelaySettings Settings, RemoteOptions Remote, string[] SeedNodes, string LogLevel)
+{
+    /// <summary>The node's configuration from its command line; throws <see cref="ConfigurationException"/> for a bad file or value.</summary>
+    public static NodeConfiguration From(HostOptions options)
+    {
+        var config = RelayNode.LoadConfig(options.ConfigFile?.FullName);
+        var settings = RelaySettings.Create(config);
+        settings = settings with
+        {
+            Host = options.Host ?? settings.Host,
+            Port = options.Port ?? settings.Port,
+            Udp = options.UdpPort is { } udpPort ? settings.Udp with { Port = udpPort } : settings.Udp,
+            Dashboard = settings.Dashboard with
+            {
+                Port = options.DashboardPort is { } dashboardPort ? (dashboardPort == 0 ? null : dashboardPort) : settings.Dashboard.Port,
+                Token = string.IsNullOrEmpty(options.DashboardToken) ? settings.Dashboard.Token : options.DashboardToken,
+            },
+        };
+
+        var remote = new RemoteOptions
+        {
+            HostName = options.Host ?? config.GetString("akka.remote.dot-netty.tcp.hostname"),
+            Port = options.ClusterPort ?? config.GetInt("akka.remote.dot-netty.tcp.port"),
+            PublicHostName = options.PublicHost ?? NullIfEmpty(config.GetString("akka.remote.dot-netty.tcp.public-hostname")),
+        };
+
+        var seeds = options.Seeds.Select(seed => $"akka.tcp://relay@{seed}").ToArray();
+        return new NodeConfiguration(config, settings, remote, seeds, options.LogLevel ?? config.GetString("akka.loglevel").ToUpperInvariant());
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Cluster.Hosting;
+using Akka.Remote.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using Relay.Actors;
+using Relay.Actors.Metrics;
+using Relay.Host.Dashboard;
+using MicrosoftLogLevel = Microsoft.Extensions.Logging.LogLevel;
+
+namespace Relay.Host;
+
+/// <summary>
+/// The node's process: the .NET generic host with Akka.Hosting (the actor system and cluster),
+/// <see cref="RelayNodeService"/> (the relay on it) and, unless turned off, Kestrel serving the
+/// dashboard, browser chat, metrics and health on the same address as the clients' port.
+/// </summary>
+internal static class RelayHost
+{
+    /// <summary>Runs a node until Ctrl+C, SIGTERM or its cluster removes it; returns the exit code.</summary>
+    public static async Task<int> RunAsync(HostOptions options)
+    {
+        NodeConfiguration configuration;
+        try
+        {
+            configuration = NodeConfiguration.From(options);
+            RefuseTakenPorts(configuration);
+        }
+        catch (Exception error) when (error is InvalidOperationException or ConfigurationException or FormatException)
+        {
+            await Console.Error.WriteLineAsync($"relay: {error.Message}");
+            return 1;
+        }
+
+        using var host = Build(configuration);
+        try
+        {
+            await host.RunAsync();
+        }
+        catch (IOException error)
+        {
+            // Kestrel could not bind after all (the port was taken between the probe and the bind).
+            await Console.Error.WriteLineAsync($"relay: {error.Message}");
+            return 1;
+        }
+
+        return Environment.ExitCode;
+    }
+
+    private static void RefuseTakenPorts(NodeConfiguration configuration)
+    {
+        var settings = configuration.Settings;
+        RelayNode.RefuseTakenPorts(settings, configuration.Remote.HostName!, configuration.Remote.Port!.Value);
+        if (settings.Dashboard.Port is { } port && PortProbe.IsTaken(settings.Host, port))
+        {
+            throw new InvalidOperationException(
+                $"Dashboard port {settings.Host}:{port} is in use by another process (another node?). " +
+                "Give each node on one machine its own --dashboard-port (0 turns the dashboard off).");
+        }
+    }
+
+    private static IHost Build(NodeConfiguration configuration)
+    {
+        if (configuration.Settings.Dashboard.Port is not { } port)
+        {
+            var plain = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            AddNode(plain.Services, plain.Logging, configuration);
+            return plain.Build();
+        }
+
+        var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        AddNode(web.Services, web.Logging, configuration);
+        web.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Parse(configuration.Settings.Host), port);
+            // The page and its API are small GETs; nothing may upload much.
+            kestrel.Limits.MaxRequestBodySize = 64 * 1024;
+            kestrel.Limits.MaxConcurrentConnections = configuration.Settings.WebSocket.MaxClients + 256;
+        });
+        web.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("relaychat"))
+            .WithMetrics(metrics => metrics
+            .AddMeter(RelayMeter.Name, "System.Runtime")
+            .AddPrometheusExporter());
+        var app = web.Build();
+        DashboardEndpoints.Map(app, configuration.Settings.Dashboard);
+        return app;
+    }
+
+    private static void AddNode(IServiceCollection services, ILoggingBuilder logging, NodeConfiguration configuration)
+    {
+        var level = configuration.LogLevel;
+        logging.ClearProviders();
+        logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        logging.SetMinimumLevel(MicrosoftLevel(level));
+
+        services.AddSingleton(configuration);
+        services.AddAkka("relay", akka =>
+        {
+            akka.AddHocon(RelayNode.WithExtensionDefaults(configuration.Config), HoconAddMode.Append);
+            akka.WithRemoting(configuration.Remote);
+            // Also with no seeds: it brings Akka.Cluster's defaults (the node then joins itself).
+            akka.WithClustering(new ClusterOptions { SeedNodes = configuration.SeedNodes.Length > 0 ? configuration.SeedNodes : null });
+            akka.ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = AkkaLevel(level);
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
+        });
+        services.AddSingleton<RelayNodeService>();
+        services.AddHostedService(provider => provider.GetRequiredService<RelayNodeService>());
+    }
+
+    private static MicrosoftLogLevel MicrosoftLevel(string level) => level switch
+    {
+        "DEBUG" => MicrosoftLogLevel.Debug,
+        "INFO" => MicrosoftLogLevel.Information,
+        "ERROR" => MicrosoftLogLevel.Error,
+        _ => MicrosoftLogLevel.Warning,
+    };
+
+    private static Akka.Event.LogLevel AkkaLevel(string level) => level switch
+    {
+        "DEBUG" => Akka.Event.LogLevel.DebugLevel,
+        "INFO" => Akka.Event.LogLevel.InfoLevel,
+        "ERROR" => Akka.Event.LogLevel.ErrorLevel,
+        _ => Akka.Event.LogLevel.WarningLevel,
+    };
+}

@@ -1,0 +1,50 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Relay.Actors;
+
+namespace Relay.Host;
+
+/// <summary>
+/// Starts the relay on the actor system Akka.Hosting made, once the host runs, and prints where
+/// the node listens. It starts in the background, so the HTTP server (health, readiness) answers
+/// while the node is still joining its cluster.
+/// </summary>
+internal sealed class RelayNodeService(
+    ActorSystem system, NodeConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<RelayNodeService> log) : BackgroundService
+{
+    private readonly TaskCompletionSource<RelayNode> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The node once it has started; null before (and if it could not start).</summary>
+    public RelayNode? Node => _started.Task.IsCompletedSuccessfully ? _started.Task.Result : null;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var node = await RelayNode.StartAsync(system, configuration.Settings, stoppingToken).ConfigureAwait(false);
+            _started.TrySetResult(node);
+            Console.WriteLine($"RelayChat node listening on {node.ClientEndpoint}");
+            if (node.UdpEndpoint is not null)
+                Console.WriteLine($"UDP on {node.UdpEndpoint}");
+            if (configuration.Settings.Dashboard.Port is { } port)
+                Console.WriteLine($"dashboard on http://{configuration.Settings.Host}:{port}/");
+            Console.WriteLine($"cluster member {node.ClusterAddress}");
+            Console.WriteLine($"at most {node.MaxConnections} clients at once (relay.client-endpoint.max-connections)");
+            if (configuration.Settings.Host is not ("127.0.0.1" or "::1"))
+                log.LogWarning("Clients are accepted on {Host}, which is not loopback: anyone who can reach it can connect", configuration.Settings.Host);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            _started.TrySetCanceled(stoppingToken);
+        }
+        catch (Exception error)
+        {
+            _started.TrySetException(error);
+            await Console.Error.WriteLineAsync($"relay: {error.Message}").ConfigureAwait(false);
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+    }
+}
