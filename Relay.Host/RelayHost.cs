@@ -13,6 +13,7 @@ using OpenTelemetry.Resources;
 using Relay.Actors;
 using Relay.Actors.Metrics;
 using Relay.Host.Dashboard;
+using Relay.Host.Logging;
 using MicrosoftLogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace Relay.Host;
@@ -117,7 +118,7 @@ internal static class RelayHost
             {
                 loggers.LogLevel = AkkaLevel(level);
                 loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
+                loggers.AddLogger<AkkaLogBridge>();
             });
         });
         services.AddSingleton<RelayNodeService>();

@@ -23,7 +23,8 @@ trap '[ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
 field() { sed -n "s/.*\"$1\":\"\{0,1\}\([-0-9.a-z]*\)\"\{0,1\}[,}].*/\1/p"; }
 start_node() {
   : >"$log"
-  dotnet "$1" --port "$port" --cluster-port 0 >"$log" 2>&1 &
+  # --dashboard-port is unknown to builds older than the dashboard; theirs is always off.
+  dotnet "$1" --port "$port" --cluster-port 0 $(dotnet "$1" --help 2>/dev/null | grep -q -- --dashboard-port && echo --dashboard-port 0) >"$log" 2>&1 &
   pid=$!
   local deadline=$((SECONDS + 60))
   until grep -q "RelayChat node listening on" "$log"; do

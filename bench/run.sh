@@ -27,7 +27,7 @@ pids=()
 trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done' EXIT
 
 start_node() { # port cluster-port seeds log
-  dotnet "$host_dll" --port "$1" --cluster-port "$2" ${3:+--seeds "$3"} >"$4" 2>&1 &
+  dotnet "$host_dll" --port "$1" --cluster-port "$2" --dashboard-port 0 ${3:+--seeds "$3"} >"$4" 2>&1 &
   pids+=($!)
   local deadline=$((SECONDS + 60))
   until grep -q "RelayChat node listening on" "$4"; do
@@ -52,7 +52,7 @@ log_dir=$(mktemp -d)
 # the three back to back so that the ratios come from the same moment of this noisy machine.
 # Node CPU per message is the node's utime+stime (/proc/PID/stat) around the run / delivered.
 if [ "$mode" = protocols ]; then
-  dotnet "$host_dll" --port "$client_port" --cluster-port 0 --udp-port 0 >"$log_dir/node.log" 2>&1 &
+  dotnet "$host_dll" --port "$client_port" --cluster-port 0 --udp-port 0 --dashboard-port 0 >"$log_dir/node.log" 2>&1 &
   pids+=($!)
   deadline=$((SECONDS + 60))
   until grep -q "RelayChat node listening on" "$log_dir/node.log" && grep -q "cluster member" "$log_dir/node.log"; do

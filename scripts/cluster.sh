@@ -8,14 +8,16 @@
 #   scripts/cluster.sh stop I      SIGTERM node I (a graceful leave)
 #   scripts/cluster.sh down        stop every node
 #
-# Node I (1-based) listens for clients on 127.0.0.1:$((BASE_CLIENT_PORT + I)) and for other nodes
-# on 127.0.0.1:$((BASE_CLUSTER_PORT + I)); every node has all of them as seeds, so any node can be
+# Node I (1-based) listens for clients on 127.0.0.1:$((BASE_CLIENT_PORT + I)), for other nodes
+# on 127.0.0.1:$((BASE_CLUSTER_PORT + I)), and serves its dashboard on
+# http://127.0.0.1:$((BASE_DASHBOARD_PORT + I))/; every node has all of them as seeds, so any node can be
 # restarted and finds the others. Logs and pids live in .cluster/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BASE_CLIENT_PORT=${BASE_CLIENT_PORT:-9000}
 BASE_CLUSTER_PORT=${BASE_CLUSTER_PORT:-4050}
+BASE_DASHBOARD_PORT=${BASE_DASHBOARD_PORT:-8080}
 RUN_DIR=.cluster
 HOST_DLL=Relay.Host/bin/Release/net10.0/Relay.Host.dll
 
@@ -42,7 +44,7 @@ start_node() {
   if running "$i"; then echo "node $i already runs (pid $(pid_of "$i"))"; return; fi
   rm -f "$log"
   nohup dotnet "$HOST_DLL" --port $((BASE_CLIENT_PORT + i)) --cluster-port $((BASE_CLUSTER_PORT + i)) \
-    --seeds "$(seeds)" >"$log" 2>&1 &
+    --dashboard-port $((BASE_DASHBOARD_PORT + i)) --seeds "$(seeds)" >"$log" 2>&1 &
   echo $! >"$RUN_DIR/node$i.pid"
 }
 
@@ -53,7 +55,7 @@ wait_ready() {
     if [ $SECONDS -ge $deadline ]; then echo "node $i not ready after 60 s; see $RUN_DIR/node$i.log" >&2; return 1; fi
     sleep 0.2
   done
-  echo "node $i: clients connect to 127.0.0.1:$((BASE_CLIENT_PORT + i)) (pid $(pid_of "$i"))"
+  echo "node $i: clients connect to 127.0.0.1:$((BASE_CLIENT_PORT + i)), dashboard http://127.0.0.1:$((BASE_DASHBOARD_PORT + i))/ (pid $(pid_of "$i"))"
 }
 
 case "${1:-}" in

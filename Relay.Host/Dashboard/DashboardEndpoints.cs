@@ -74,6 +74,8 @@ internal static class DashboardEndpoints
         using var timer = new PeriodicTimer(interval);
         try
         {
+            // A page whose stream broke asks again after this long.
+            await response.WriteAsync("retry: 2000\n\n", cancellation);
             do
             {
                 if (service.Node is { } node)

@@ -5,20 +5,36 @@ using Microsoft.AspNetCore.Http;
 namespace Relay.Host.Dashboard;
 
 /// <summary>
-/// When <c>relay.dashboard.token</c> is set, every request (page, API, metrics, health, WebSocket)
-/// must carry it: <c>Authorization: Bearer &lt;token&gt;</c>, or <c>?token=&lt;token&gt;</c> for what a
-/// browser cannot give headers to (EventSource, WebSocket, a bookmarked page).
+/// When <c>relay.dashboard.token</c> is set, every request (page, scripts, API, metrics, health,
+/// WebSocket) must carry it: <c>Authorization: Bearer &lt;token&gt;</c> for tools, <c>?token=&lt;token&gt;</c>
+/// for a browser's first visit, after which a cookie carries it (a page cannot add the token to
+/// the requests for its own scripts, nor headers to EventSource and WebSocket).
 /// </summary>
 internal sealed class TokenGate(string token)
 {
+    private const string Cookie = "relay_dashboard_token";
+
     // Compared as hashes: equal lengths, so the comparison's time says nothing about the token.
-    private readonly byte[] _expected = SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    private readonly byte[] _expected = Hash(token);
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (Presented(context.Request) is { } presented
-            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), _expected))
+        var request = context.Request;
+        if (Matches(Bearer(request)) || Matches(request.Cookies[Cookie]))
         {
+            await next(context);
+            return;
+        }
+
+        if (Matches(request.Query["token"].ToString()))
+        {
+            context.Response.Cookies.Append(Cookie, token, new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Secure = request.IsHttps,
+                Path = "/",
+            });
             await next(context);
             return;
         }
@@ -30,11 +46,14 @@ internal sealed class TokenGate(string token)
             DashboardJson.Default.ErrorModel);
     }
 
-    private static string? Presented(HttpRequest request)
+    private bool Matches(string? presented) =>
+        !string.IsNullOrEmpty(presented) && CryptographicOperations.FixedTimeEquals(Hash(presented), _expected);
+
+    private static string? Bearer(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return header["Bearer ".Length..].Trim();
-        return request.Query.TryGetValue("token", out var query) ? query.ToString() : null;
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
     }
+
+    private static byte[] Hash(string text) => SHA256.HashData(Encoding.UTF8.GetBytes(text));
 }

@@ -61,7 +61,7 @@ public sealed class HostProcessTests
         try
         {
             await File.WriteAllTextAsync(config, "relay.client-endpoint.host = \"localhost\"\n");
-            await using var node = TestProcess.StartProject("Relay.Host", "--port", "0", "--cluster-port", "0", "--config", config);
+            await using var node = TestProcess.StartProject("Relay.Host", "--port", "0", "--dashboard-port", "0", "--cluster-port", "0", "--config", config);
 
             Assert.Equal(1, await node.WaitForExitAsync());
             Assert.Equal(
@@ -110,7 +110,7 @@ public sealed class HostProcessTests
 
         Assert.Contains(
             node.Process.Transcript.Split('\n'),
-            line => line.StartsWith("[INFO]", StringComparison.Ordinal) && line.Contains("Listening for clients on 127.0.0.1:", StringComparison.Ordinal));
+            line => line.Contains(" info: Relay.Actors.TcpTransport.RelayListener", StringComparison.Ordinal) && line.Contains("Listening for clients on 127.0.0.1:", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class HostProcessTests
     {
         await using var first = await NodeProcess.StartAsync();
         var port = first.ClusterPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await using var second = TestProcess.StartProject("Relay.Host", "--port", "0", "--cluster-port", port);
+        await using var second = TestProcess.StartProject("Relay.Host", "--port", "0", "--dashboard-port", "0", "--cluster-port", port);
 
         Assert.Equal(1, await second.WaitForExitAsync());
         Assert.Equal(
@@ -132,7 +132,7 @@ public sealed class HostProcessTests
         using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         holder.Start();
         var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await using var node = TestProcess.StartProject("Relay.Host", "--port", "0", "--cluster-port", port);
+        await using var node = TestProcess.StartProject("Relay.Host", "--port", "0", "--dashboard-port", "0", "--cluster-port", port);
 
         Assert.Equal(1, await node.WaitForExitAsync());
         Assert.Contains($"Cluster port 127.0.0.1:{port} is in use", node.Transcript);
@@ -169,7 +169,9 @@ public sealed class HostProcessTests
         Assert.Equal(0, await host.WaitForExitAsync());
         var inHelp = System.Text.RegularExpressions.Regex.Matches(host.Transcript, @"^\s+(--[a-z-]+)\b", System.Text.RegularExpressions.RegexOptions.Multiline)
             .Select(match => match.Groups[1].Value).Except(["--help", "--version"]).ToList();
-        Assert.Equal(["--host", "--port", "--udp-port", "--config", "--cluster-port", "--seeds", "--public-host", "--log-level"], inHelp);
+        Assert.Equal(
+            ["--host", "--port", "--udp-port", "--config", "--cluster-port", "--seeds", "--public-host", "--log-level", "--dashboard-port", "--dashboard-token"],
+            inHelp);
         Assert.Equal(inHelp.Order(), documented.Order());
     }
 

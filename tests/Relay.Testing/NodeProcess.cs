@@ -8,9 +8,11 @@ public sealed class NodeProcess : IAsyncDisposable
     private const string ListeningLine = "RelayChat node listening on ";
     private const string MemberLine = "cluster member ";
     private const string UdpLine = "UDP on ";
+    private const string DashboardLine = "dashboard on ";
 
-    private NodeProcess(TestProcess process, IPEndPoint clientEndpoint, int clusterPort, IPEndPoint? udpEndpoint)
+    private NodeProcess(TestProcess process, IPEndPoint clientEndpoint, int clusterPort, IPEndPoint? udpEndpoint, Uri? dashboard)
     {
+        Dashboard = dashboard;
         Process = process;
         ClientEndpoint = clientEndpoint;
         ClusterPort = clusterPort;
@@ -25,6 +27,9 @@ public sealed class NodeProcess : IAsyncDisposable
 
     /// <summary>Where UDP clients send, when the node was started with <c>--udp-port</c>.</summary>
     public IPEndPoint? UdpEndpoint { get; }
+
+    /// <summary>The dashboard's base address, when the node was started with a <c>--dashboard-port</c>.</summary>
+    public Uri? Dashboard { get; }
 
     /// <summary>The port other nodes reach this one on (its seed address is 127.0.0.1:ClusterPort).</summary>
     public int ClusterPort { get; }
@@ -43,6 +48,9 @@ public sealed class NodeProcess : IAsyncDisposable
             defaults.AddRange(["--port", "0"]);
         if (!args.Contains("--cluster-port"))
             defaults.AddRange(["--cluster-port", "0"]);
+        // Off unless asked for: every node would want port 8080.
+        if (!args.Contains("--dashboard-port"))
+            defaults.AddRange(["--dashboard-port", "0"]);
         var process = TestProcess.StartProject("Relay.Host", openFileLimit, [.. defaults, .. args]);
         try
         {
@@ -51,9 +59,12 @@ public sealed class NodeProcess : IAsyncDisposable
             IPEndPoint? udp = null;
             if (args.Contains("--udp-port"))
                 udp = IPEndPoint.Parse((await process.WaitForLineAsync(l => l.StartsWith(UdpLine, StringComparison.Ordinal), what: "the node's UDP line"))[UdpLine.Length..]);
+            Uri? dashboard = null;
+            if (args.Contains("--dashboard-port") && args[Array.IndexOf(args, "--dashboard-port") + 1] != "0")
+                dashboard = new Uri((await process.WaitForLineAsync(l => l.StartsWith(DashboardLine, StringComparison.Ordinal), what: "the node's dashboard line"))[DashboardLine.Length..]);
             var member = await process.WaitForLineAsync(l => l.StartsWith(MemberLine, StringComparison.Ordinal), what: "the node's cluster address");
             var clusterPort = int.Parse(member[(member.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-            return new NodeProcess(process, IPEndPoint.Parse(listening[ListeningLine.Length..]), clusterPort, udp);
+            return new NodeProcess(process, IPEndPoint.Parse(listening[ListeningLine.Length..]), clusterPort, udp, dashboard);
         }
         catch
         {

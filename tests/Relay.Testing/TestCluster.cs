@@ -9,11 +9,13 @@ namespace Relay.Testing;
 public sealed class TestCluster : IAsyncDisposable
 {
     private readonly int[] _clusterPorts;
+    private readonly int[]? _dashboardPorts;
     private readonly string[] _extraArgs;
 
-    private TestCluster(int[] clusterPorts, string[] extraArgs)
+    private TestCluster(int[] clusterPorts, int[]? dashboardPorts, string[] extraArgs)
     {
         _clusterPorts = clusterPorts;
+        _dashboardPorts = dashboardPorts;
         _extraArgs = extraArgs;
         Nodes = new NodeProcess[clusterPorts.Length];
     }
@@ -22,9 +24,13 @@ public sealed class TestCluster : IAsyncDisposable
     public NodeProcess[] Nodes { get; }
 
     /// <summary>Starts <paramref name="size"/> nodes and waits until each accepts clients.</summary>
-    public static async Task<TestCluster> StartAsync(int size, params string[] extraArgs)
+    public static Task<TestCluster> StartAsync(int size, params string[] extraArgs) => StartAsync(size, dashboards: false, extraArgs);
+
+    /// <summary>As <see cref="StartAsync(int, string[])"/>; with <paramref name="dashboards"/>, each node serves its dashboard (<see cref="NodeProcess.Dashboard"/>).</summary>
+    public static async Task<TestCluster> StartAsync(int size, bool dashboards, params string[] extraArgs)
     {
-        var cluster = new TestCluster(FreePorts.Take(size), extraArgs);
+        var ports = FreePorts.Take(dashboards ? 2 * size : size);
+        var cluster = new TestCluster(ports[..size], dashboards ? ports[size..] : null, extraArgs);
         try
         {
             await cluster.StartNodeAsync(0);
@@ -42,8 +48,9 @@ public sealed class TestCluster : IAsyncDisposable
     public async Task StartNodeAsync(int index)
     {
         var seeds = string.Join(',', _clusterPorts.Select(port => $"127.0.0.1:{port}"));
+        string[] dashboard = _dashboardPorts is null ? [] : ["--dashboard-port", _dashboardPorts[index].ToString(CultureInfo.InvariantCulture)];
         Nodes[index] = await NodeProcess.StartAsync(
-            ["--cluster-port", _clusterPorts[index].ToString(CultureInfo.InvariantCulture), "--seeds", seeds, .. _extraArgs]);
+            ["--cluster-port", _clusterPorts[index].ToString(CultureInfo.InvariantCulture), "--seeds", seeds, .. dashboard, .. _extraArgs]);
     }
 
     /// <summary>Kills every node still running.</summary>
