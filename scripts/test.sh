@@ -1,8 +1,22 @@
 #!/usr/bin/env bash
 # Builds and runs every test, then prints one closing line: "N passed, N failed[, N skipped]".
-# Needs only the .NET SDK; the tests start their own nodes on 127.0.0.1.
+# Needs the .NET SDK and Debian's apt (for Chromium and promtool); the tests start their own
+# nodes on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The browser tests drive Debian's Chromium and the metrics test checks the exposition with
+# Prometheus's promtool: install them when missing (a fresh Debian machine has neither).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/promtool ] || missing+=(prometheus)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} for the browser and metrics tests (apt-get)"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
 results=TestResults
 rm -rf "$results"
