@@ -23,6 +23,7 @@ namespace Relay.Actors.WebSocketTransport;
 internal sealed class WebSocketClientActor : ReceiveActor, IWithTimers, ISessionTransport
 {
     private const int ReadBytes = 8192;
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
     private readonly WebSocket _socket;
     private readonly string _remote;
@@ -106,8 +107,15 @@ internal sealed class WebSocketClientActor : ReceiveActor, IWithTimers, ISession
     {
         _closed = true;
         var self = Self;
-        _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, _aborted.Token).ContinueWith(
-            _ => self.Tell(Closed.Instance), TaskContinuationOptions.ExecuteSynchronously);
+        // The close handshake waits for the client's answer; one that never answers is cut off.
+        var patience = new CancellationTokenSource(CloseHandshakeTimeout);
+        _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, patience.Token).ContinueWith(
+            _ =>
+            {
+                patience.Dispose();
+                self.Tell(Closed.Instance);
+            },
+            TaskContinuationOptions.ExecuteSynchronously);
     }
 
     void ISessionTransport.Abort() => Context.Stop(Self);
