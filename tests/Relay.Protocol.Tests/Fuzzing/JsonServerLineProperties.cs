@@ -51,7 +51,7 @@ public sealed class JsonServerLineProperties(ITestOutputHelper output)
         });
 
     [Property]
-    public void Json_server_codec_reads_any_object_without_throwing_and_writes_a_line_only_when_it_is_one() =>
+    public void Json_server_codec_reads_any_object_without_throwing_and_writes_only_what_it_translates() =>
         Fuzz.Check(output, 1000, g =>
         {
             var json = g.Show("json", g.Below(3) switch
@@ -64,8 +64,9 @@ public sealed class JsonServerLineProperties(ITestOutputHelper output)
 
             var translated = JsonServerLines.ToText(json, text, out _);
 
+            // A line feed may stand in what it writes ({"op":"line","text":"a\nb"}): the client library
+            // parses the translation as it stands, never frames it again.
             Assert.True(translated || text.WrittenCount == 0, "nothing written for what is not a server object");
-            Assert.True(text.WrittenSpan.IndexOf((byte)'\n') < 0, "no line feed in the line");
         });
 
     private static byte[] ToJson(byte[] line, byte[] reference)
