@@ -128,6 +128,11 @@ public static class Commands
     /// </summary>
     public static byte[] Json(Gen g, Command c, byte[] reference)
     {
+        // A quarter are written as the client library writes them (no spaces, "op" first, only the
+        // escapes JSON needs): the form the codec reads by matching bytes instead of parsing.
+        var compact = g.OneIn(4);
+        string Space() => compact ? "" : Text.Space(g);
+        string Quoted(string value) => Text.JsonString(g, value, escapeAtRandom: !compact);
         var fields = new List<(string Name, string Value)>();
         void Add(string name, string value) => fields.Add((name, value));
         string Plain(byte[] name) => $"\"{Encoding.ASCII.GetString(name)}\"";
@@ -139,7 +144,7 @@ public static class Commands
         if (c.Kind is CommandKind.Room or CommandKind.Join or CommandKind.Leave or CommandKind.Members)
             Add("room", Plain(c.Name));
         if (c.Kind is CommandKind.To or CommandKind.ToAck or CommandKind.All or CommandKind.Room)
-            Add("text", Text.JsonString(g, Encoding.UTF8.GetString(c.Payload)));
+            Add("text", Quoted(Encoding.UTF8.GetString(c.Payload)));
         if (c.Kind is CommandKind.Who or CommandKind.Members && (c.Number > 0 || g.Bool()))
             Add("after", c.Number.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (c.Kind == CommandKind.Rooms && c.Name.Length > 0)
@@ -152,18 +157,18 @@ public static class Commands
             Add("ref", Plain(reference));
 
         // Writers often put "op" first, but nothing requires it.
-        if (g.Bool())
+        if (!compact && g.Bool())
             fields = fields.OrderBy(_ => g.NextULong()).ToList();
         var json = new StringBuilder("{");
-        json.Append(Text.Space(g));
+        json.Append(Space());
         for (var i = 0; i < fields.Count; i++)
         {
             if (i > 0)
-                json.Append(Text.Space(g)).Append(',').Append(Text.Space(g));
-            json.Append(Text.JsonString(g, fields[i].Name)).Append(Text.Space(g)).Append(':').Append(Text.Space(g)).Append(fields[i].Value);
+                json.Append(Space()).Append(',').Append(Space());
+            json.Append(Quoted(fields[i].Name)).Append(Space()).Append(':').Append(Space()).Append(fields[i].Value);
         }
 
-        json.Append(Text.Space(g)).Append('}');
+        json.Append(Space()).Append('}');
         return Encoding.UTF8.GetBytes(json.ToString());
     }
 }

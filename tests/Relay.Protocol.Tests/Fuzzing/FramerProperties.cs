@@ -8,6 +8,8 @@ public sealed class FramerProperties(ITestOutputHelper output)
 {
     private const string TooLong = "TOO_LONG";
 
+    private static readonly IReadOnlySet<int> NoSilence = new HashSet<int>();
+
     [Property]
     public void Framer_emits_the_lines_of_the_whole_stream_whatever_the_chunking_and_pauses() =>
         Fuzz.Check(output, 400, g =>
@@ -17,9 +19,25 @@ public sealed class FramerProperties(ITestOutputHelper output)
             var cuts = Mutations.Cuts(g, stream.Length);
             g.Show("chunks", $"{Mutations.Describe(cuts)}; max-line-bytes {max}");
 
-            var framed = Frame(g, stream, cuts, max, bound: null);
+            var framed = Frame(g, stream, cuts, NoSilence, max, bound: null);
 
-            Assert.Equal(Reference(stream, max), framed);
+            Assert.Equal(Reference(stream, NoSilence, max), framed);
+        });
+
+    [Property]
+    public void Framer_completes_an_unterminated_line_at_a_silence_as_if_the_line_ended_there() =>
+        Fuzz.Check(output, 300, g =>
+        {
+            var max = Limit(g);
+            var stream = g.Show("stream", Stream(g));
+            var cuts = Mutations.Cuts(g, stream.Length);
+            // The partial-line timeout of a client that never sends a newline fires between two reads.
+            var silences = cuts.Where(_ => g.OneIn(3)).ToHashSet();
+            g.Show("chunks", $"{Mutations.Describe(cuts)}; silences after {string.Join(',', silences.Order())}; max-line-bytes {max}");
+
+            var framed = Frame(g, stream, cuts, silences, max, bound: null);
+
+            Assert.Equal(Reference(stream, silences, max), framed);
         });
 
     [Property]
@@ -39,7 +57,7 @@ public sealed class FramerProperties(ITestOutputHelper output)
             var cuts = Mutations.Cuts(g, bytes.Length);
             g.Show("chunks", $"{Mutations.Describe(cuts)}; max-line-bytes {max}");
 
-            Frame(g, bytes, cuts, max, bound: max + 1);
+            Frame(g, bytes, cuts, NoSilence, max, bound: max + 1);
         });
 
     private static int Limit(Gen g) => g.Below(4) switch
@@ -58,10 +76,11 @@ public sealed class FramerProperties(ITestOutputHelper output)
 
     /// <summary>
     /// Feeds the chunks as a session does: when the sink is full, nothing new is fed until what
-    /// the framer kept has been fed (the sink taking a few more lines each time); at the end the
-    /// unterminated rest counts as a line, as when the client half-closes.
+    /// the framer kept has been fed (the sink taking a few more lines each time); after a chunk
+    /// that ends at one of <paramref name="silences"/> the partial line counts as complete; at the
+    /// end the unterminated rest does, as when the client half-closes.
     /// </summary>
-    private static List<string> Frame(Gen g, byte[] stream, int[] cuts, int max, int? bound)
+    private static List<string> Frame(Gen g, byte[] stream, int[] cuts, IReadOnlySet<int> silences, int max, int? bound)
     {
         var sink = new Sink { FullAt = g.OneIn(3) ? g.Below(4) : int.MaxValue };
         using var framer = new LineFramer(max);
@@ -75,6 +94,9 @@ public sealed class FramerProperties(ITestOutputHelper output)
                 framer.FeedUnread(sink);
                 Check(framer, bound);
             }
+
+            if (silences.Contains(chunk.Offset + chunk.Count))
+                framer.CompletePartialLine(sink);
         }
 
         framer.CompletePartialLine(sink);
@@ -88,19 +110,35 @@ public sealed class FramerProperties(ITestOutputHelper output)
             Assert.InRange(framer.PartialLineBytes, 0, most);
     }
 
-    /// <summary>What the framing rules say of the whole stream at once: split at LF, one CR before it dropped, long lines refused.</summary>
-    private static List<string> Reference(byte[] stream, int max)
+    /// <summary>
+    /// What the framing rules say of the whole stream at once: split at LF (and at a silence, if
+    /// a line has begun), one CR before the end dropped, long lines refused.
+    /// </summary>
+    private static List<string> Reference(byte[] stream, IReadOnlySet<int> silences, int max)
     {
         var lines = new List<string>();
-        var start = 0;
-        while (start < stream.Length)
+        void Line(ReadOnlySpan<byte> piece)
         {
-            var end = Array.IndexOf(stream, (byte)'\n', start);
-            var piece = stream.AsSpan(start, (end < 0 ? stream.Length : end) - start);
             if (!piece.IsEmpty && piece[^1] == (byte)'\r')
                 piece = piece[..^1];
             lines.Add(piece.Length > max ? TooLong : Convert.ToHexString(piece));
-            start = end < 0 ? stream.Length : end + 1;
+        }
+
+        var start = 0;
+        for (var at = 0; at <= stream.Length; at++)
+        {
+            // A silence at a boundary comes before the byte after it: a line feed then ends an empty line.
+            if ((silences.Contains(at) || at == stream.Length) && at > start)
+            {
+                Line(stream.AsSpan(start, at - start));
+                start = at;
+            }
+
+            if (at < stream.Length && stream[at] == (byte)'\n')
+            {
+                Line(stream.AsSpan(start, at - start));
+                start = at + 1;
+            }
         }
 
         return lines;

@@ -38,8 +38,8 @@ public static class Text
         _ => "",
     };
 
-    /// <summary>A JSON string for <paramref name="value"/>: what must be escaped is, the rest at random (as \uXXXX, pairs included).</summary>
-    public static string JsonString(Gen g, string value)
+    /// <summary>A JSON string for <paramref name="value"/>: what must be escaped is, the rest at random if asked (as \uXXXX, pairs included).</summary>
+    public static string JsonString(Gen g, string value, bool escapeAtRandom = true)
     {
         var json = new StringBuilder("\"");
         for (var i = 0; i < value.Length; i++)
@@ -49,12 +49,12 @@ public static class Text
             if (char.IsHighSurrogate(c) && i + 1 < value.Length)
             {
                 // A pair is escaped whole or not at all: half of one would not be a character.
-                json.Append(g.OneIn(8) ? $"\\u{(int)c:x4}\\u{(int)value[i + 1]:X4}" : value.AsSpan(i, 2));
+                json.Append(escapeAtRandom && g.OneIn(8) ? $"\\u{(int)c:x4}\\u{(int)value[i + 1]:X4}" : value.AsSpan(i, 2));
                 i++;
                 continue;
             }
 
-            if (!mustEscape && !g.OneIn(8))
+            if (!mustEscape && !(escapeAtRandom && g.OneIn(8)))
             {
                 json.Append(c);
                 continue;
