@@ -35,6 +35,12 @@ public sealed class LineFramer : IDisposable
     /// <summary>True while bytes of an unterminated line have been seen and not yet delivered or skipped.</summary>
     public bool HasPartialLine => _partialLength > 0 || _skippingOverlongLine;
 
+    /// <summary>
+    /// Bytes of the unterminated line held now: never more than the line limit plus one (the
+    /// <c>\r</c> a line of exactly the limit may end with), however the stream arrives.
+    /// </summary>
+    public int PartialLineBytes => _partialLength;
+
     /// <summary>True while part of a chunk waits because the sink was full (<see cref="FeedUnread{TSink}"/>).</summary>
     public bool HasUnread => _unreadLength > 0;
 

@@ -13,8 +13,9 @@ public static class PageFit
     /// </summary>
     public static int Ids(int budget, bool json, int roomBytes, long total, ReadOnlySpan<long> ids, int refBytes)
     {
+        // {"op":"who" or {"op":"members","room":"<room>" (its closing quote too); "WHO:" or "MEMBERS:<room>:".
         var used = json
-            ? (roomBytes == 0 ? 11 : 24 + roomBytes) + 9 + Digits(total) + 8 + 1 + 13 + Ref(refBytes) + 2
+            ? (roomBytes == 0 ? 11 : 24 + roomBytes + 1) + 9 + Digits(total) + 8 + 1 + 13 + Ref(refBytes) + 2
             : (roomBytes == 0 ? 4 : 8 + roomBytes + 1) + Digits(total) + 1 + 5 + 1;
         var count = 0;
         foreach (var id in ids)

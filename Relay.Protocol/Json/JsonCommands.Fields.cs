@@ -84,9 +84,18 @@ public static partial class JsonCommands
         const int shownBytes = 64;
         StartError(output, in fields, code);
         output.Write(detail);
-        // As written in the JSON (escapes and all), so never a line break; cut to a readable length.
+        // As written in the JSON (escapes and all), so never a line break; cut to a readable length,
+        // between two characters: the line was checked to be UTF-8 and the error must stay so.
+        var shown = name.Length;
+        if (shown > shownBytes)
+        {
+            shown = shownBytes;
+            while (shown > 0 && (name[shown] & 0xC0) == 0x80)
+                shown--;
+        }
+
         output.WriteByte((byte)'"');
-        output.Write(name.Length > shownBytes ? name[..shownBytes] : name);
+        output.Write(name[..shown]);
         output.WriteByte((byte)'"');
         return false;
     }

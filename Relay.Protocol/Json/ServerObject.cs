@@ -20,7 +20,9 @@ internal sealed record ServerObject(
         "delivered" when Ref is not null => $"DELIVERED:{Ref}",
         "who" when Total is { } total => $"WHO:{total}:{IdList}{MoreSuffix}",
         "members" when Total is { } total && Room is not null => $"MEMBERS:{Room}:{total}:{IdList}{MoreSuffix}",
-        "rooms" => $"ROOMS:{string.Join(',', (Rooms ?? []).Select(r => $"{r.Room}={r.Members}"))}{MoreSuffix}",
+        // Nullable annotations are not enforced when reading: [null] or a room without its name gets here.
+        "rooms" when Rooms is null || Array.TrueForAll(Rooms, r => r?.Room is not null) =>
+            $"ROOMS:{string.Join(',', (Rooms ?? []).Select(r => $"{r.Room}={r.Members}"))}{MoreSuffix}",
         "error" when Code is not null && Cause is not null && Ref is not null => $"ERROR:{Code}:{Ref}:{Cause}:{Text}",
         "error" when Code is not null => $"ERROR:{Code}:{Text}",
         "pong" => "PONG",

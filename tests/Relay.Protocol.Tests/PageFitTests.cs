@@ -42,6 +42,20 @@ public sealed class PageFitTests
     }
 
     [Fact]
+    public void A_json_members_page_counts_the_closing_quote_of_its_room()
+    {
+        // Found by fuzzing (An_id_page_cut_to_the_reply_budget_…): {"op":"members","room":"pOY_","ref":"qGmDL6rvMWdr"}
+        // in a 51-byte datagram (budget 209) was answered with 210 bytes. The smallest such page:
+        var page = "{\"op\":\"members\",\"room\":\"l\",\"total\":1,\"ids\":[7],\"more\":false}\n"u8;
+        var text = new ArrayBufferWriter<byte>();
+        ServerLines.IdPage(text, "l"u8, 1, [7], more: false);
+        Assert.Equal(Encoding.UTF8.GetString(page), Encoding.UTF8.GetString(JsonPage(text)));
+
+        Assert.Equal(0, PageFit.Ids(page.Length - 1, json: true, roomBytes: 1, total: 1, [7], refBytes: 0));
+        Assert.Equal(1, PageFit.Ids(page.Length, json: true, roomBytes: 1, total: 1, [7], refBytes: 0));
+    }
+
+    [Fact]
     public void No_room_fits_when_its_name_alone_is_over_the_budget()
     {
         Assert.Equal(0, PageFit.Rooms(71, false, [(new string('r', 64), 1)], 0));
@@ -62,10 +76,12 @@ public sealed class PageFitTests
         return json ? JsonBytes(text, "") : text.WrittenCount;
     }
 
-    private static int JsonBytes(ArrayBufferWriter<byte> text, string reference)
+    private static int JsonBytes(ArrayBufferWriter<byte> text, string reference) => JsonPage(text, reference).Length;
+
+    private static byte[] JsonPage(ArrayBufferWriter<byte> text, string reference = "")
     {
         var json = new ArrayBufferWriter<byte>();
         JsonServerLines.ToJson(text.WrittenSpan[..^1], Encoding.ASCII.GetBytes(reference), json);
-        return json.WrittenCount;
+        return json.WrittenSpan.ToArray();
     }
 }

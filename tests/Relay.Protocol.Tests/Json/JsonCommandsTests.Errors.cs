@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 using Relay.Protocol.Json;
 
 namespace Relay.Protocol.Tests.Json;
@@ -117,6 +118,21 @@ public sealed partial class JsonCommandsTests
         var name = new string('f', 100);
 
         AssertRefused("{\"op\":\"ping\",\"" + name + "\":1}", "ERROR:BAD_FORMAT:unknown field \"" + new string('f', 64) + "\"");
+    }
+
+    // Found by fuzzing: the cut fell inside a character, and the error line was not UTF-8.
+    [Fact]
+    public void Cuts_a_long_field_name_or_op_between_characters_so_the_error_stays_utf8()
+    {
+        var found = Convert.FromHexString("7B226F70223A2278222C222CEFBFBF5C753030306430C3A95C7530303166305C75303033613A7BEFBFBF68697B544F3A313A205A5C753030303920C39F2F3D7F5C75303064663DC3A9E280A95C753030303139EFBBBF7D617B615C7530303031395C75303032325C7530303064C39F2CEC9588EB85955C22F09D849EE280A95C75303061307B5C7530303563544F3A315C7530303361223A66616C73652C224F70223A5B6E756C6C5D2C22745C75303036357874223A22222C22223A22C3A9F09F9880227D");
+        var output = new ArrayBufferWriter<byte>();
+
+        Assert.False(JsonCommands.ToText(found, output, out _));
+        Assert.True(Utf8.IsValid(output.WrittenSpan), Encoding.UTF8.GetString(output.WrittenSpan));
+
+        AssertRefused("{\"op\":\"ping\",\"" + new string('f', 63) + "é\":1}", "ERROR:BAD_FORMAT:unknown field \"" + new string('f', 63) + "\"");
+        AssertRefused("{\"op\":\"" + new string('o', 62) + "😀\"}", "ERROR:UNKNOWN_COMMAND:unknown op \"" + new string('o', 62) + "\"");
+        AssertRefused("{\"op\":\"ping\",\"" + new string('f', 64) + "é\":1}", "ERROR:BAD_FORMAT:unknown field \"" + new string('f', 64) + "\"");
     }
 
     [Theory]

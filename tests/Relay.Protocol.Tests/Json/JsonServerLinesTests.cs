@@ -172,6 +172,21 @@ public sealed class JsonServerLinesTests
         Assert.Equal(0, text.WrittenCount);
     }
 
+    // Found by fuzzing: the first threw NullReferenceException out of ToText, and so out of a
+    // client library reading a buggy or hostile server. A room without a name is no room either.
+    [Theory]
+    [InlineData("""{"op":"rooms","total":7,"code":"alInVOX.MO442j4SQXZ5.NB3pZ-vCbptwtPeb2e.zhfgYjRu-J.B3LEEjCSb4KFw","rooms":[null,{"room":"5","members":98},{"room":"TZYmftZOLmlZqRo-qwUNgwN18--xe7YF","members":10}],"cause":"tknLmfYlAGY-3pf3SKFdtaqNzWvTUn_0aMfE9sbWM9QfBIe48a5gnK8fr1qL6eUG","ids":[8252534553614,7728,6]}""")]
+    [InlineData("""{"op":"rooms","rooms":[null]}""")]
+    [InlineData("""{"op":"rooms","rooms":[{"members":3}]}""")]
+    [InlineData("""{"op":"rooms","rooms":[{"room":null,"members":3}]}""")]
+    public void Refuses_a_rooms_object_holding_a_room_that_is_null_or_has_no_name(string json)
+    {
+        var text = new ArrayBufferWriter<byte>();
+
+        Assert.False(JsonServerLines.ToText(Encoding.UTF8.GetBytes(json), text, out _));
+        Assert.Equal(0, text.WrittenCount);
+    }
+
     private static string ToJson(string line, string reference)
     {
         var output = new ArrayBufferWriter<byte>();
