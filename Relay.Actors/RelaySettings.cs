@@ -239,7 +239,11 @@ public sealed record WebSocketSettings(int MaxClients)
 /// <param name="Token">Required on every request when set; null: none.</param>
 /// <param name="ReportInterval">How often each node reports its summary to the others.</param>
 /// <param name="DetailsTimeout">How long a client list waits for another node's details.</param>
-public sealed record DashboardSettings(int? Port, string? Token, TimeSpan ReportInterval, TimeSpan DetailsTimeout)
+/// <param name="AllowedHosts">Host names requests may name besides addresses and localhost.</param>
+/// <param name="MaxEventStreams">Most event streams (open dashboard pages) at once.</param>
+/// <param name="MaxConnections">Most HTTP connections at once (WebSockets included).</param>
+public sealed record DashboardSettings(
+    int? Port, string? Token, TimeSpan ReportInterval, TimeSpan DetailsTimeout, IReadOnlyList<string> AllowedHosts, int MaxEventStreams, int MaxConnections)
 {
     /// <summary>Reads <c>relay.dashboard</c>.</summary>
     public static DashboardSettings Create(Config config)
@@ -254,9 +258,12 @@ public sealed record DashboardSettings(int? Port, string? Token, TimeSpan Report
             port == 0 ? null : port,
             string.IsNullOrEmpty(token) ? null : token,
             section.GetTimeSpan("report-interval"),
-            section.GetTimeSpan("details-timeout"));
-        if (settings.ReportInterval <= TimeSpan.Zero || settings.DetailsTimeout <= TimeSpan.Zero)
-            throw new ConfigurationException("relay.dashboard: report-interval and details-timeout must be positive.");
+            section.GetTimeSpan("details-timeout"),
+            [.. section.GetStringList("allowed-hosts")],
+            section.GetInt("max-event-streams"),
+            section.GetInt("max-connections"));
+        if (settings.ReportInterval <= TimeSpan.Zero || settings.DetailsTimeout <= TimeSpan.Zero || settings.MaxEventStreams < 1 || settings.MaxConnections < 1)
+            throw new ConfigurationException("relay.dashboard: report-interval, details-timeout, max-event-streams and max-connections must be positive.");
         return settings;
     }
 }

@@ -82,9 +82,12 @@ internal static class RelayHost
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Parse(configuration.Settings.Host), port);
-            // The page and its API are small GETs; nothing may upload much.
+            // The page and its API are small GETs; nothing may upload much, nor hold a connection idle.
             kestrel.Limits.MaxRequestBodySize = 64 * 1024;
-            kestrel.Limits.MaxConcurrentConnections = configuration.Settings.WebSocket.MaxClients + 256;
+            kestrel.Limits.MaxConcurrentConnections = configuration.Settings.Dashboard.MaxConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = configuration.Settings.WebSocket.MaxClients;
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(30);
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
         });
         web.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("relaychat"))
@@ -106,6 +109,8 @@ internal static class RelayHost
             console.TimestampFormat = "HH:mm:ss.fff ";
         });
         logging.SetMinimumLevel(MicrosoftLevel(level));
+        // One warning per connection refused at the HTTP connection limit would let a flood write the log.
+        logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.Connections", MicrosoftLogLevel.Error);
 
         services.AddSingleton(configuration);
         services.AddAkka("relay", akka =>

@@ -68,7 +68,7 @@ case "${1:-}" in
     for i in $(seq 1 "$n"); do wait_ready "$i"; done
     nodes=""
     for i in $(seq 1 "$n"); do nodes+="${nodes:+,}127.0.0.1:$((BASE_CLIENT_PORT + i))"; done
-    echo "try: dotnet run --project Relay.Client -- --nodes $nodes"
+    echo "try: scripts/relay-client --nodes $nodes   (dashboards: http://127.0.0.1:$((BASE_DASHBOARD_PORT + 1))/ …)"
     ;;
   status)
     for i in $(seq 1 "$(size)"); do

@@ -3,6 +3,7 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
+using Akka.Remote;
 using Relay.Actors.Ids;
 
 namespace Relay.Actors.Registry;
@@ -17,6 +18,14 @@ public sealed record BlockResolved(long Block);
 /// Keeps this node's <see cref="RoutingTable"/> current: the lease table from Distributed Data
 /// (who leased which id block) and cluster membership (who can be reached).
 /// </summary>
+/// <remarks>
+/// A node whose connection to this one broke counts as unreachable at once, until the connection
+/// is made again, without waiting for the failure detector: a crashed process resets its TCP
+/// connections, and Akka.Remote then drops whatever is sent to that address while it waits to
+/// reconnect (<c>retry-gate-closed-for</c>, 5 s). Messages for its clients are answered
+/// UNKNOWN_TARGET meanwhile, not lost without a word; membership stays the failure detector's
+/// decision (docs/cluster.md, "When a node crashes").
+/// </remarks>
 /// <remarks>
 /// A lookup needs a majority read that begins after it was asked for (only such a read is sure
 /// to see every lease the asker could know of). One read is in flight at a time: lookups that
@@ -33,6 +42,8 @@ internal sealed class LeaseDirectory : ReceiveActor
     // about the two may interleave.
     private ImmutableHashSet<UniqueAddress> _up = ImmutableHashSet<UniqueAddress>.Empty;
     private ImmutableHashSet<UniqueAddress> _unreachable = ImmutableHashSet<UniqueAddress>.Empty;
+    // Nodes whose connection broke and was not made again yet (by address: that is what Akka.Remote reports).
+    private ImmutableHashSet<Address> _disconnected = ImmutableHashSet<Address>.Empty;
     // Lookups that wait for the next read, and those the read in flight will answer.
     private List<PendingResolve> _waiting = [];
     private List<PendingResolve>? _reading;
@@ -82,6 +93,16 @@ internal sealed class LeaseDirectory : ReceiveActor
             _unreachable = _unreachable.Remove(reachable.Member.UniqueAddress);
             PublishReachable();
         });
+        Receive<DisassociatedEvent>(disassociated =>
+        {
+            _disconnected = _disconnected.Add(disassociated.RemoteAddress);
+            PublishReachable();
+        });
+        Receive<AssociatedEvent>(associated =>
+        {
+            _disconnected = _disconnected.Remove(associated.RemoteAddress);
+            PublishReachable();
+        });
     }
 
     /// <summary>Props for the node's directory.</summary>
@@ -93,9 +114,15 @@ internal sealed class LeaseDirectory : ReceiveActor
         _replicator.Tell(Dsl.Subscribe(IdAllocator.LeasesKey, Self));
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+        Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
+        Context.System.EventStream.Subscribe(Self, typeof(AssociatedEvent));
     }
 
-    protected override void PostStop() => _cluster.Unsubscribe(Self);
+    protected override void PostStop()
+    {
+        _cluster.Unsubscribe(Self);
+        Context.System.EventStream.Unsubscribe(Self);
+    }
 
     // A leaving node still holds its clients until it has told them to reconnect.
     private static bool IsRoutable(Member member) =>
@@ -107,7 +134,7 @@ internal sealed class LeaseDirectory : ReceiveActor
             entry => Address.Parse(entry.Value)));
 
     private void PublishReachable() =>
-        _table.SetReachable(_up.Except(_unreachable).Select(member => member.Address).ToImmutableHashSet());
+        _table.SetReachable(_up.Except(_unreachable).Select(member => member.Address).Except(_disconnected).ToImmutableHashSet());
 
     private void StartRead()
     {

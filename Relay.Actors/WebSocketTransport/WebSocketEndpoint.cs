@@ -28,6 +28,8 @@ internal sealed class WebSocketEndpoint : ReceiveActor, IWithTimers
     private readonly NodeServices _services;
     private readonly RelaySettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    // Refusals since the node became full: logged when it becomes full and when it accepts again, not each.
+    private long _refused;
 
     public WebSocketEndpoint(NodeServices services, RelaySettings settings)
     {
@@ -51,9 +53,16 @@ internal sealed class WebSocketEndpoint : ReceiveActor, IWithTimers
     {
         if (Context.GetChildren().Count() >= _settings.WebSocket.MaxClients)
         {
-            _log.Warning("Refused a WebSocket client at {0}: relay.websocket.max-clients ({1}) are connected", serve.Remote, _settings.WebSocket.MaxClients);
+            if (_refused++ == 0)
+                _log.Warning("relay.websocket.max-clients ({0}) WebSocket clients are connected: refusing new ones", _settings.WebSocket.MaxClients);
             _ = RefuseAsync(serve, WebSocketCloseStatus.PolicyViolation, "SERVER_FULL: too many WebSocket clients");
             return;
+        }
+
+        if (_refused > 0)
+        {
+            _log.Warning("Accepting WebSocket clients again; {0} were refused while full", _refused);
+            _refused = 0;
         }
 
         Context.ActorOf(WebSocketClientActor.Props(serve.Socket, serve.Remote, _services, _settings.Connection, serve.Done));

@@ -18,13 +18,16 @@ internal static class DashboardEndpoints
 {
     public static void Map(WebApplication app, DashboardSettings settings)
     {
+        var guard = new RequestGuard(settings.AllowedHosts);
+        app.Use((context, next) => guard.InvokeAsync(context, _ => next()));
         if (settings.Token is { } token)
         {
             var gate = new TokenGate(token);
             app.Use((context, next) => gate.InvokeAsync(context, _ => next()));
         }
 
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        // A browser answers pings by itself: a socket that does not within the timeout is gone.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30), KeepAliveTimeout = TimeSpan.FromSeconds(30) });
         var files = new ManifestEmbeddedFileProvider(typeof(DashboardEndpoints).Assembly, "wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
@@ -43,29 +46,49 @@ internal static class DashboardEndpoints
         api.MapGet("/overview", (RelayNodeService service) => WithNode(service, node => Results.Json(DashboardApi.Overview(node), DashboardJson.Default.OverviewModel)));
         api.MapGet("/nodes", (RelayNodeService service) =>
             WithNode(service, node => Results.Json(new NodesModel(DashboardApi.Nodes(node)), DashboardJson.Default.NodesModel)));
-        api.MapGet("/clients", async (RelayNodeService service, long? from, int? limit) =>
+        // Query values are read as text: a value that is not a number gets the same JSON reason as one out of range.
+        api.MapGet("/clients", async (RelayNodeService service, string? from, string? limit) =>
         {
+            if (!TryNumber(from, 0, long.MaxValue, 0, out var first) || !TryNumber(limit, 1, DashboardApi.MaxPageSize, DashboardApi.DefaultPageSize, out var size))
+                return BadRequest($"from must be a whole number from 0, and limit one from 1 to {DashboardApi.MaxPageSize}");
             if (service.Node is not { } node)
                 return Starting();
-            if (from is < 0 || limit is < 1 or > DashboardApi.MaxPageSize)
-                return BadRequest($"from must be 0 or more and limit between 1 and {DashboardApi.MaxPageSize}");
-            var page = await DashboardApi.ClientsAsync(node, from ?? 0, limit ?? DashboardApi.DefaultPageSize);
-            return Results.Json(page, DashboardJson.Default.ClientsModel);
+            return Results.Json(await DashboardApi.ClientsAsync(node, first, (int)size), DashboardJson.Default.ClientsModel);
         });
-        api.MapGet("/rooms", (RelayNodeService service, string? after, int? limit) =>
+        api.MapGet("/rooms", (RelayNodeService service, string? after, string? limit) =>
         {
-            if (limit is < 1 or > DashboardApi.MaxPageSize)
-                return BadRequest($"limit must be between 1 and {DashboardApi.MaxPageSize}");
-            return WithNode(service, node =>
-                Results.Json(DashboardApi.Rooms(node, after ?? "", limit ?? DashboardApi.DefaultPageSize), DashboardJson.Default.RoomsModel));
+            if (!TryNumber(limit, 1, DashboardApi.MaxPageSize, DashboardApi.DefaultPageSize, out var size))
+                return BadRequest($"limit must be a whole number from 1 to {DashboardApi.MaxPageSize}");
+            return WithNode(service, node => Results.Json(DashboardApi.Rooms(node, after ?? "", (int)size), DashboardJson.Default.RoomsModel));
         });
-        api.MapGet("/events", (HttpContext context, RelayNodeService service) => StreamOverviewAsync(context, service, settings.ReportInterval));
+        var streams = new EventStreams(settings.MaxEventStreams);
+        api.MapGet("/events", (HttpContext context, RelayNodeService service) => StreamOverviewAsync(context, service, settings.ReportInterval, streams));
 
         app.Map("/ws", (HttpContext context, RelayNodeService service) => ServeChatAsync(context, service));
     }
 
     /// <summary>The overview as server-sent events, one per report interval, until the page goes away.</summary>
-    private static async Task StreamOverviewAsync(HttpContext context, RelayNodeService service, TimeSpan interval)
+    private static async Task StreamOverviewAsync(HttpContext context, RelayNodeService service, TimeSpan interval, EventStreams streams)
+    {
+        var response = context.Response;
+        if (!streams.TryOpen())
+        {
+            response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await response.WriteAsJsonAsync(new ErrorModel("too many dashboard pages are open (relay.dashboard.max-event-streams)"), DashboardJson.Default.ErrorModel);
+            return;
+        }
+
+        try
+        {
+            await WriteOverviewsAsync(context, service, interval);
+        }
+        finally
+        {
+            streams.Close();
+        }
+    }
+
+    private static async Task WriteOverviewsAsync(HttpContext context, RelayNodeService service, TimeSpan interval)
     {
         var response = context.Response;
         response.Headers.ContentType = "text/event-stream";
@@ -115,6 +138,17 @@ internal static class DashboardEndpoints
         var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
         node.WebSockets.Tell(new ServeWebSocket(socket, remote, done), Akka.Actor.ActorRefs.NoSender);
         await done.Task;
+    }
+
+    private static bool TryNumber(string? text, long least, long most, long absent, out long value)
+    {
+        if (text is null)
+        {
+            value = absent;
+            return true;
+        }
+
+        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value >= least && value <= most;
     }
 
     private static IResult WithNode(RelayNodeService service, Func<RelayNode, IResult> answer) =>

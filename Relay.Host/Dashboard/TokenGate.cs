@@ -20,7 +20,7 @@ internal sealed class TokenGate(string token)
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        if (Matches(Bearer(request)) || Matches(request.Cookies[Cookie]))
+        if (Matches(Bearer(request)) || MatchesCookie(request.Cookies[Cookie]))
         {
             await next(context);
             return;
@@ -28,7 +28,8 @@ internal sealed class TokenGate(string token)
 
         if (Matches(request.Query["token"].ToString()))
         {
-            context.Response.Cookies.Append(Cookie, token, new CookieOptions
+            // The cookie holds the token's hash: enough to open the page again, useless as a bearer token.
+            context.Response.Cookies.Append(Cookie, Convert.ToHexString(_expected), new CookieOptions
             {
                 HttpOnly = true,
                 SameSite = SameSiteMode.Strict,
@@ -48,6 +49,20 @@ internal sealed class TokenGate(string token)
 
     private bool Matches(string? presented) =>
         !string.IsNullOrEmpty(presented) && CryptographicOperations.FixedTimeEquals(Hash(presented), _expected);
+
+    private bool MatchesCookie(string? cookie)
+    {
+        if (string.IsNullOrEmpty(cookie) || cookie.Length != 2 * _expected.Length)
+            return false;
+        try
+        {
+            return CryptographicOperations.FixedTimeEquals(Convert.FromHexString(cookie), _expected);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
 
     private static string? Bearer(HttpRequest request)
     {

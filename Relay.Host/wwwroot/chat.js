@@ -14,7 +14,6 @@ window.Relay = window.Relay || {};
     ws: null,
     id: null,
     rooms: new Set(),
-    lastAction: "send", // what Enter does: send | broadcast | room
     userClosed: false,
   };
 
@@ -67,8 +66,6 @@ window.Relay = window.Relay || {};
 
   function useRoom(name) {
     $("chat-room").value = name;
-    chat.lastAction = "room";
-    markDefault();
     $("chat-form").scrollIntoView({ block: "nearest" });
     $("chat-text").focus({ preventScroll: true });
   }
@@ -272,26 +269,21 @@ window.Relay = window.Relay || {};
   }
 
   function markDefault() {
-    const map = { send: "chat-send", broadcast: "chat-broadcast", room: "chat-room-send" };
-    for (const [k, id] of Object.entries(map)) $(id).classList.toggle("btn-default", chat.lastAction === k);
-    const hint = { send: "Enter: send to id", broadcast: "Enter: send to all", room: "Enter: send to room" }[chat.lastAction];
-    R.setText($("chat-hint"), hint);
+    $("chat-send").classList.add("btn-default");
+    R.setText($("chat-hint"), "Enter: send to id");
   }
 
   function setup() {
     R.digitsOnly($("chat-to"));
     $("chat-connect").addEventListener("click", connect);
     $("chat-disconnect").addEventListener("click", disconnect);
-    $("chat-broadcast").addEventListener("click", () => { chat.lastAction = "broadcast"; markDefault(); broadcast(); });
-    $("chat-room-send").addEventListener("click", () => { chat.lastAction = "room"; markDefault(); roomSend(); });
+    $("chat-broadcast").addEventListener("click", broadcast);
+    $("chat-room-send").addEventListener("click", roomSend);
     $("chat-join").addEventListener("click", () => roomCommand("join"));
     $("chat-leave").addEventListener("click", () => roomCommand("leave"));
-    $("chat-send").addEventListener("click", () => {
-      chat.lastAction = "send";
-      markDefault();
-      sendTo();
-    });
-    // Enter: in the room field it joins, elsewhere it repeats the last used send button.
+    $("chat-send").addEventListener("click", sendTo);
+    // Enter: in the room field it joins, elsewhere it sends to the id. Never to all or to a room:
+    // those reach many people and take a click.
     // (No submit button, so the browser does not submit by itself; IME composition is left alone.)
     $("chat-form").addEventListener("submit", (e) => e.preventDefault());
     $("chat-form").addEventListener("keydown", (e) => {
@@ -299,7 +291,7 @@ window.Relay = window.Relay || {};
       e.preventDefault();
       if (!chat.ws || chat.ws.readyState !== WebSocket.OPEN) return;
       if (e.target.id === "chat-room") return roomCommand("join");
-      ({ send: sendTo, broadcast, room: roomSend })[chat.lastAction]();
+      sendTo();
     });
     markDefault();
     setConnected(false);

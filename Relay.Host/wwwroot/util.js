@@ -8,9 +8,17 @@ window.Relay = window.Relay || {};
   const pageParams = new URLSearchParams(window.location.search);
   const token = pageParams.get("token");
 
+  // The node answered this page's ?token= with an HttpOnly cookie that carries it from now on, for
+  // the page's scripts, API calls, event stream and WebSocket alike: the token leaves the address
+  // bar (and history) and goes into no other URL, where proxies and logs would see it.
   R.token = token && token.length > 0 ? token : null;
+  if (R.token) {
+    pageParams.delete("token");
+    const rest = pageParams.toString();
+    window.history.replaceState(null, "", window.location.pathname + (rest ? "?" + rest : "") + window.location.hash);
+  }
 
-  /** An absolute URL for an API path, relative to the page (so a path prefix from a proxy still works), with the token if the page has one. */
+  /** An absolute URL for an API path, relative to the page (so a path prefix from a proxy still works). */
   R.apiUrl = function (path, params) {
     const url = new URL(path.replace(/^\//, ""), document.baseURI);
     if (params) {
@@ -18,7 +26,6 @@ window.Relay = window.Relay || {};
         if (v !== undefined && v !== null && v !== "") url.searchParams.set(k, String(v));
       }
     }
-    if (R.token) url.searchParams.set("token", R.token);
     return url.toString();
   };
 

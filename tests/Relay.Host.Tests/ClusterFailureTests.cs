@@ -42,6 +42,40 @@ public sealed class ClusterFailureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Messages_for_a_killed_nodes_clients_get_an_error_within_two_seconds()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        var ((a, aId), (b, _), (c, cId)) = await OneClientPerNodeAsync(cluster);
+        await using var _a = a;
+        await using var _b = b;
+        await using var _c = c;
+        await a.SendAsync($"TO:{cId}:before the crash\n");
+        Assert.Equal($"FROM:{aId}:before the crash", await c.ReadLineAsync());
+
+        var sinceKill = System.Diagnostics.Stopwatch.StartNew();
+        cluster.Nodes[2].Process.KillHard();
+
+        // A line every 50 ms, no PING: a barrier to the dead node would wait out its timeout.
+        string? answer = null;
+        while (answer is null && sinceKill.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await a.SendAsync($"TO:{cId}:anyone there?\n");
+            try
+            {
+                answer = await a.ReadLineAsync(TimeSpan.FromMilliseconds(50));
+            }
+            catch (TimeoutException)
+            {
+                // No answer yet: the line went towards the dead node.
+            }
+        }
+
+        output.WriteLine($"first error {sinceKill.Elapsed.TotalMilliseconds:0} ms after the kill");
+        Assert.Equal($"ERROR:UNKNOWN_TARGET:no client {cId}", answer);
+        Assert.InRange(sinceKill.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
     public async Task A_killed_nodes_members_leave_their_rooms_and_presence_and_the_room_goes_on()
     {
         await using var cluster = await TestCluster.StartAsync(3);

@@ -135,6 +135,10 @@ public sealed class DashboardHttpTests
     [InlineData("/api/clients?limit=201")]
     [InlineData("/api/clients?from=-1")]
     [InlineData("/api/rooms?limit=0")]
+    [InlineData("/api/clients?from=abc")]
+    [InlineData("/api/clients?from=99999999999999999999")]
+    [InlineData("/api/clients?limit=1e3")]
+    [InlineData("/api/rooms?limit=x")]
     public async Task Refuses_bad_paging_with_a_json_reason(string path)
     {
         await using var node = await StartNodeAsync();
@@ -223,6 +227,75 @@ public sealed class DashboardHttpTests
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (status, byQuery.StatusCode));
         Assert.Contains("401", socketRefusal.Message, StringComparison.Ordinal);
         Assert.True(id > 0);
+    }
+
+    [Fact]
+    public async Task Refuses_a_host_name_it_was_not_told_about_and_keeps_its_answers_out_of_frames_and_caches()
+    {
+        await using var node = await StartNodeAsync();
+        using var dashboard = new DashboardClient(node.Dashboard!);
+
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, "/api/overview") { Headers = { Host = "attacker.example" } };
+        using var refused = await dashboard.Http.SendAsync(rebound);
+        using var byName = new HttpRequestMessage(HttpMethod.Get, "/api/overview") { Headers = { Host = $"localhost:{node.Dashboard!.Port}" } };
+        using var accepted = await dashboard.Http.SendAsync(byName);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("relay.dashboard.allowed-hosts", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal("DENY", accepted.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("nosniff", accepted.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("no-store", accepted.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
+    public async Task Refuses_a_websocket_opened_by_a_page_of_another_origin()
+    {
+        await using var node = await StartNodeAsync();
+        using var foreign = new ClientWebSocket();
+        foreign.Options.SetRequestHeader("Origin", "http://evil.example");
+        using var own = new ClientWebSocket();
+        own.Options.SetRequestHeader("Origin", $"http://127.0.0.1:{node.Dashboard!.Port}");
+        var ws = new Uri($"ws://127.0.0.1:{node.Dashboard!.Port}/ws");
+
+        var refusal = await Assert.ThrowsAsync<WebSocketException>(() => foreign.ConnectAsync(ws, CancellationToken.None));
+        await own.ConnectAsync(ws, CancellationToken.None);
+
+        Assert.Contains("403", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(WebSocketState.Open, own.State);
+    }
+
+    [Fact]
+    public async Task Refuses_event_streams_beyond_its_limit_and_takes_one_again_when_a_page_closes()
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"relay-{Guid.NewGuid():N}.conf");
+        await File.WriteAllTextAsync(config, "relay.dashboard.max-event-streams = 2\n");
+        await using var node = await StartNodeAsync("--config", config);
+        using var dashboard = new DashboardClient(node.Dashboard!);
+
+        using var first = await dashboard.Http.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
+        using var second = await dashboard.Http.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
+        var (third, reason) = await dashboard.GetJsonAsync("/api/events");
+        first.Dispose();
+        var again = await EventuallyOpensAsync(dashboard);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, third);
+        Assert.Contains("max-event-streams", reason.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, again);
+    }
+
+    private static async Task<HttpStatusCode> EventuallyOpensAsync(DashboardClient dashboard)
+    {
+        // The node learns that a page went away when its next event cannot be written (a report interval).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            using var response = await dashboard.Http.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
+            if (response.StatusCode == HttpStatusCode.OK || DateTime.UtcNow > deadline)
+                return response.StatusCode;
+            await Task.Delay(100);
+        }
     }
 
     [Fact]
