@@ -10,8 +10,8 @@ namespace Relay.Actors.Registry;
 /// it: the entity points at that node's sockets, which cannot move either.
 /// </summary>
 /// <remarks>
-/// A block that nobody leased goes to the requesting node, where an empty entity answers
-/// UNKNOWN_TARGET. The coordinator may run on a node whose lease table lags behind a fresh lease;
+/// A block that nobody leased, or whose node has left the cluster for good, goes to the requesting
+/// node, where an empty entity answers UNKNOWN_TARGET: its ids can never be connected again. The coordinator may run on a node whose lease table lags behind a fresh lease;
 /// a local miss is therefore settled by a majority read, which sees every lease (leases are
 /// written to a majority before they are handed out).
 /// When the owner cannot be placed yet (no majority answered, or its node's region has not
@@ -41,7 +41,9 @@ internal sealed class BlockOwnerAllocation(RoutingTable table, IActorRef leaseDi
             owner = table.OwnerOf(block);
         }
 
-        if (owner is null)
+        // A member that left (or was downed and removed) never registers again: not worth a retry,
+        // nor the error the coordinator would log for each. (An unreachable member is still a member.)
+        if (owner is null || !table.IsMember(owner))
             return requester;
 
         return currentShardAllocations.Keys.FirstOrDefault(region => AddressOf(region) == owner)

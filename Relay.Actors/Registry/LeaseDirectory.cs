@@ -133,8 +133,11 @@ internal sealed class LeaseDirectory : ReceiveActor
             entry => long.Parse(entry.Key, CultureInfo.InvariantCulture),
             entry => Address.Parse(entry.Value)));
 
-    private void PublishReachable() =>
+    private void PublishReachable()
+    {
+        _table.SetMembers(_up.Select(member => member.Address).ToImmutableHashSet());
         _table.SetReachable(_up.Except(_unreachable).Select(member => member.Address).Except(_disconnected).ToImmutableHashSet());
+    }
 
     private void StartRead()
     {

@@ -31,6 +31,7 @@ public sealed class RoutingTable(Address self)
 {
     private volatile ImmutableDictionary<long, Address> _owners = ImmutableDictionary<long, Address>.Empty;
     private volatile ImmutableHashSet<Address> _reachable = ImmutableHashSet<Address>.Empty;
+    private volatile ImmutableHashSet<Address> _members = ImmutableHashSet<Address>.Empty;
     private long _majorityReads;
 
     /// <summary>How many times this node has read the lease table from a majority (to look up blocks it did not know).</summary>
@@ -49,6 +50,12 @@ public sealed class RoutingTable(Address self)
     /// <summary>The node that leased <paramref name="block"/>, if known.</summary>
     public Address? OwnerOf(long block) => _owners.GetValueOrDefault(block);
 
+    /// <summary>
+    /// Whether <paramref name="node"/> is a member that holds clients (up or leaving), reachable or
+    /// not. A node that left or was removed never is again: its blocks' clients are gone for good.
+    /// </summary>
+    public bool IsMember(Address node) => _members.Contains(node);
+
     /// <summary>How many blocks <paramref name="node"/> holds, as far as this node knows.</summary>
     public int BlocksOf(Address node) => _owners.Count(pair => pair.Value == node);
 
@@ -57,4 +64,6 @@ public sealed class RoutingTable(Address self)
     internal void CountMajorityRead() => Interlocked.Increment(ref _majorityReads);
 
     internal void SetReachable(ImmutableHashSet<Address> reachable) => _reachable = reachable;
+
+    internal void SetMembers(ImmutableHashSet<Address> members) => _members = members;
 }

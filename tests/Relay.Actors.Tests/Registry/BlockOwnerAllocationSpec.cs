@@ -16,6 +16,7 @@ public sealed class BlockOwnerAllocationSpec : TestKit
     {
         var table = new RoutingTable(Self);
         table.SetOwners(ImmutableDictionary<long, Address>.Empty.Add(7, Self));
+        table.SetMembers([Self]);
         var local = CreateTestProbe().Ref;
         var allocation = new BlockOwnerAllocation(table, CreateTestProbe().Ref, Self, TimeSpan.FromSeconds(1));
 
@@ -29,6 +30,7 @@ public sealed class BlockOwnerAllocationSpec : TestKit
     {
         var table = new RoutingTable(Self);
         table.SetOwners(ImmutableDictionary<long, Address>.Empty.Add(7, Other));
+        table.SetMembers([Self, Other]);
         var requester = CreateTestProbe().Ref;
         var allocation = new BlockOwnerAllocation(table, CreateTestProbe().Ref, Self, TimeSpan.FromSeconds(1));
 
@@ -63,6 +65,18 @@ public sealed class BlockOwnerAllocationSpec : TestKit
         directory.Reply(new BlockResolved(9));
 
         Assert.Equal(requester, await placing);
+    }
+
+    [Fact]
+    public async Task Places_a_block_of_a_node_that_left_the_cluster_with_the_requester()
+    {
+        var table = new RoutingTable(Self);
+        table.SetOwners(ImmutableDictionary<long, Address>.Empty.Add(7, Other));
+        table.SetMembers([Self]);
+        var requester = CreateTestProbe().Ref;
+        var allocation = new BlockOwnerAllocation(table, CreateTestProbe().Ref, Self, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(requester, await allocation.AllocateShard(requester, "7", Regions(requester)));
     }
 
     private static IImmutableDictionary<IActorRef, IImmutableList<string>> Regions(params IActorRef[] regions) =>
