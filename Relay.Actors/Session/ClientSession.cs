@@ -288,9 +288,11 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     /// </summary>
     bool ILineSink.IsFull => _state == SessionState.Relaying && !CanTakeMore;
 
+    /// <summary>The client's queued output, awaited receipts and allowance leave room for more of its lines.</summary>
+    private bool CanTakeMore => HasRoom && _allowance.IsLeft;
+
     /// <summary>The client's queued output and awaited receipts leave room for more of its lines.</summary>
-    private bool CanTakeMore =>
-        _output.QueuedBytes <= _settings.PauseReadingAboveBytes && _receipts.Count < _settings.MaxPendingReceipts && _allowance.IsLeft;
+    private bool HasRoom => _output.QueuedBytes <= _settings.PauseReadingAboveBytes && _receipts.Count < _settings.MaxPendingReceipts;
 
     /// <summary>The client sent its last byte: once every line read is handled, drain and close.</summary>
     private void FinishInput()
@@ -347,7 +349,11 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             return;
         }
 
-        if (_state == SessionState.Relaying && !_inputRequested && _held.Count == 0 && othersKeepUp && CanTakeMore)
+        // One look at the allowance decides both whether to read on and whether to wait for it to
+        // refill: it refills with the clock, and a second look could find it refilled after the
+        // first found it empty, leaving reading paused with no timer to resume it.
+        var allowanceLeft = _allowance.IsLeft;
+        if (_state == SessionState.Relaying && !_inputRequested && _held.Count == 0 && othersKeepUp && HasRoom && allowanceLeft)
         {
             if (_framer.HasUnread)
             {
@@ -372,7 +378,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             if (!_terminatesLines && _dialect != Dialect.Json && _framer.HasPartialLine)
                 StartPartialLineTimer();
         }
-        else if (_state == SessionState.Relaying && !_inputRequested && !_allowanceTimerRunning && !_allowance.IsLeft)
+        else if (_state == SessionState.Relaying && !_inputRequested && !_allowanceTimerRunning && !allowanceLeft)
         {
             // The client sent its allowance: read on once it has refilled.
             _allowanceTimerRunning = true;
