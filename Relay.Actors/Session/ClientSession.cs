@@ -96,6 +96,9 @@ public sealed partial class ClientSession : ILineSink, IDisposable
                 ChooseDialect(chunk);
             _terminatesLines = _terminatesLines || chunk.Contains(Wire.LineFeed);
             _framer.Feed(chunk, this);
+            // Counted as read, not as lines end: the bytes of a line too long to relay are skipped,
+            // never part of a line, and cost reading them all the same.
+            _allowance.TakeBytes(chunk.Length);
         }
 
         Settle();
@@ -212,7 +215,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         if (_state != SessionState.Relaying)
             return;
 
-        _allowance.Take(line.Length + 1);
+        _allowance.TakeLine();
         if (_dialect == Dialect.Json)
             OnJsonLine(line);
         else if (_dialect == Dialect.Text)
