@@ -126,6 +126,8 @@ public sealed partial class ClientSession
         // The fan-out actor reserved the room; it is released as the socket takes the bytes.
         if (IsAnswering)
             _output.Deliver(lines.Lines);
+        else
+            _output.Inbox.Release(lines.Lines.Length);
     }
 
     private int IndexOfRoom(ReadOnlySpan<byte> room)

@@ -78,6 +78,12 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     /// <summary>Bytes queued for the client and not yet taken by the transport.</summary>
     public long QueuedBytes => _output.QueuedBytes;
 
+    /// <summary>
+    /// Deliveries senders reserved room for have not all reached the session yet: the transport's
+    /// actor must live until they have, or a receipted line among them would be lost unanswered.
+    /// </summary>
+    public bool AwaitsDeliveries => _output.ReservedNotArrived > 0;
+
     /// <summary>Asks for an id; YOUR_ID goes out once the id's location record exists.</summary>
     public void Start()
     {
@@ -131,6 +137,12 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         SendOwedReceipts();
         Settle();
     }
+
+    /// <summary>
+    /// The connection is closed, whichever side closed it: nothing more can be read or written.
+    /// Deliveries still on their way are answered as for a client that left (<see cref="AwaitsDeliveries"/>).
+    /// </summary>
+    public void OnTransportClosed() => Shutdown();
 
     /// <summary>The transport refused a command (its write queue is full, or the socket failed).</summary>
     public void OnTransportFailed(object command)
@@ -412,6 +424,8 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     {
         if (IsAnswering)
             _output.Deliver(lines.Buffer.AsSpan(0, lines.Length));
+        else
+            _output.Inbox.Release(lines.Length);
 
         lines.Return();
     }
@@ -420,6 +434,8 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     {
         if (IsAnswering)
             ServerLines.From(_output.Delivered, envelope.SenderId, envelope.Payload);
+        else
+            _output.Inbox.Release(ServerLines.FromLength(envelope.SenderId, envelope.Payload.Length));
     }
 
     private void OnTimer(SessionTimer timer)

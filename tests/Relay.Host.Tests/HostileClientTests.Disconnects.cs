@@ -58,7 +58,7 @@ public sealed partial class HostileClientTests
         await using var node = await NodeProcess.StartAsync();
         var pid = node.Process.Id;
         await using var bystanders = await ConnectBystandersAsync(node);
-        var filesBefore = ProcFs.OpenFiles(pid);
+        var socketsBefore = ProcFs.OpenSockets(pid);
         var (sender, senderId) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
         var (receiver, receiverId) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
         var payload = new string('r', 1000);
@@ -90,10 +90,12 @@ public sealed partial class HostileClientTests
         var counts = answers.Values.CountBy(answer => answer).ToDictionary();
         Assert.True(counts.GetValueOrDefault("DELIVERED") >= 500, $"answers: {string.Join(", ", counts)}");
         Assert.True(counts.GetValueOrDefault("DISCONNECTED") + counts.GetValueOrDefault("UNKNOWN_TARGET") > 0, $"answers: {string.Join(", ", counts)}");
-        Assert.Equal(Messages, counts.Where(c => c.Key is "DELIVERED" or "DISCONNECTED" or "UNKNOWN_TARGET").Sum(c => c.Value));
+        Assert.True(
+            counts.Keys.All(answer => answer is "DELIVERED" or "DISCONNECTED" or "UNKNOWN_TARGET"),
+            $"answers: {string.Join(", ", counts)}; {string.Join(" | ", answers.Where(a => a.Value is not ("DELIVERED" or "DISCONNECTED" or "UNKNOWN_TARGET")).Take(5))}");
         await sender.DisposeAsync();
         await Eventually.TrueAsync("the node's sockets are closed", () =>
-            ProcFs.CloseWaitSockets(node.ClientEndpoint.Port) == 0 && ProcFs.OpenFiles(pid) <= filesBefore + 2);
+            ProcFs.CloseWaitSockets(node.ClientEndpoint.Port) == 0 && ProcFs.OpenSockets(pid) <= socketsBefore);
         await bystanders.AssertUnaffectedAsync();
     }
 
