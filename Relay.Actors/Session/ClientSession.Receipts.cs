@@ -79,6 +79,7 @@ public sealed partial class ClientSession
     {
         if (!IsAnswering)
         {
+            _output.Inbox.Release(ServerLines.FromLength(envelope.SenderId, envelope.Payload.Length));
             envelope.ReplyTo.Tell(new ReceiptFailed(envelope.ReceiptId, ReceiptFailure.Disconnected), ActorRefs.NoSender);
             return;
         }

@@ -132,6 +132,10 @@ public sealed partial class ClientSession
             _delivered += lines.Lines.Count(Wire.LineFeed);
             _output.Deliver(lines.Lines);
         }
+        else
+        {
+            _output.Inbox.Release(lines.Lines.Length);
+        }
     }
 
     private int IndexOfRoom(ReadOnlySpan<byte> room)

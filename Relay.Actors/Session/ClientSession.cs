@@ -89,6 +89,12 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     /// <summary>Bytes queued for the client and not yet taken by the transport.</summary>
     public long QueuedBytes => _output.QueuedBytes;
 
+    /// <summary>
+    /// Deliveries senders reserved room for have not all reached the session yet: the transport's
+    /// actor must live until they have, or a receipted line among them would be lost unanswered.
+    /// </summary>
+    public bool AwaitsDeliveries => _output.ReservedNotArrived > 0;
+
     /// <summary>Asks for an id; YOUR_ID goes out once the id's location record exists.</summary>
     public void Start()
     {
@@ -108,6 +114,9 @@ public sealed partial class ClientSession : ILineSink, IDisposable
                 ChooseDialect(chunk);
             _terminatesLines = _terminatesLines || chunk.Contains(Wire.LineFeed);
             _framer.Feed(chunk, this);
+            // Counted as read, not as lines end: the bytes of a line too long to relay are skipped,
+            // never part of a line, and cost reading them all the same.
+            _allowance.TakeBytes(chunk.Length);
         }
 
         Settle();
@@ -140,6 +149,12 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         SendOwedReceipts();
         Settle();
     }
+
+    /// <summary>
+    /// The connection is closed, whichever side closed it: nothing more can be read or written.
+    /// Deliveries still on their way are answered as for a client that left (<see cref="AwaitsDeliveries"/>).
+    /// </summary>
+    public void OnTransportClosed() => Shutdown();
 
     /// <summary>The transport refused a command (its write queue is full, or the socket failed).</summary>
     public void OnTransportFailed(object command)
@@ -224,7 +239,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         if (_state != SessionState.Relaying)
             return;
 
-        _allowance.Take(line.Length + 1);
+        _allowance.TakeLine();
         if (_dialect == Dialect.Json)
             OnJsonLine(line);
         else if (_dialect == Dialect.Text)
@@ -304,9 +319,11 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     /// </summary>
     bool ILineSink.IsFull => _state == SessionState.Relaying && !CanTakeMore;
 
+    /// <summary>The client's queued output, awaited receipts and allowance leave room for more of its lines.</summary>
+    private bool CanTakeMore => HasRoom && _allowance.IsLeft;
+
     /// <summary>The client's queued output and awaited receipts leave room for more of its lines.</summary>
-    private bool CanTakeMore =>
-        _output.QueuedBytes <= _settings.PauseReadingAboveBytes && _receipts.Count < _settings.MaxPendingReceipts && _allowance.IsLeft;
+    private bool HasRoom => _output.QueuedBytes <= _settings.PauseReadingAboveBytes && _receipts.Count < _settings.MaxPendingReceipts;
 
     /// <summary>The client sent its last byte: once every line read is handled, drain and close.</summary>
     private void FinishInput()
@@ -367,7 +384,11 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             return;
         }
 
-        if (_state == SessionState.Relaying && !_inputRequested && _held.Count == 0 && othersKeepUp && CanTakeMore)
+        // One look at the allowance decides both whether to read on and whether to wait for it to
+        // refill: it refills with the clock, and a second look could find it refilled after the
+        // first found it empty, leaving reading paused with no timer to resume it.
+        var allowanceLeft = _allowance.IsLeft;
+        if (_state == SessionState.Relaying && !_inputRequested && _held.Count == 0 && othersKeepUp && HasRoom && allowanceLeft)
         {
             if (_framer.HasUnread)
             {
@@ -392,7 +413,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             if (!_terminatesLines && _dialect != Dialect.Json && _framer.HasPartialLine)
                 StartPartialLineTimer();
         }
-        else if (_state == SessionState.Relaying && !_inputRequested && !_allowanceTimerRunning && !_allowance.IsLeft)
+        else if (_state == SessionState.Relaying && !_inputRequested && !_allowanceTimerRunning && !allowanceLeft)
         {
             // The client sent its allowance: read on once it has refilled.
             _allowanceTimerRunning = true;
@@ -428,6 +449,10 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             _delivered += delivered.Count(Wire.LineFeed);
             _output.Deliver(delivered);
         }
+        else
+        {
+            _output.Inbox.Release(lines.Length);
+        }
 
         lines.Return();
     }
@@ -438,6 +463,10 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         {
             _delivered++;
             ServerLines.From(_output.Delivered, envelope.SenderId, envelope.Payload);
+        }
+        else
+        {
+            _output.Inbox.Release(ServerLines.FromLength(envelope.SenderId, envelope.Payload.Length));
         }
     }
 

@@ -5,8 +5,10 @@ namespace Relay.Actors.Session;
 /// <summary>
 /// What a client may still send: a token bucket of lines and one of bytes, refilled by the clock
 /// at <see cref="ConnectionSettings.LinesPerSecond"/> and <see cref="ConnectionSettings.BytesPerSecond"/>
-/// up to one <see cref="ConnectionSettings.RateBurst"/> of each. A line may take the buckets below
-/// zero (a long line is never refused for its length); reading waits until both are above it again.
+/// up to one <see cref="ConnectionSettings.RateBurst"/> of each. Bytes are counted as they are read,
+/// lines as they end, so a line too long to relay costs its bytes all the same. A read or a line may
+/// take the buckets below zero (nothing is refused for its length); reading waits until both are
+/// above it again.
 /// </summary>
 /// <remarks>
 /// Kept as two numbers and a timestamp, refilled (up to the burst) only when a bucket is used up:
@@ -44,7 +46,7 @@ internal sealed class InputAllowance
         get
         {
             // The clock is read only once a bucket is used up: a client within its allowance costs
-            // two subtractions per line.
+            // a subtraction per line and one per read.
             if (!IsOn || (_lines > 0 && _bytes > 0))
                 return true;
             Refill();
@@ -66,12 +68,11 @@ internal sealed class InputAllowance
         }
     }
 
-    /// <summary>The client sent a line of <paramref name="bytes"/> (terminator included).</summary>
-    public void Take(int bytes)
-    {
-        _lines -= 1;
-        _bytes -= bytes;
-    }
+    /// <summary>The client sent a line.</summary>
+    public void TakeLine() => _lines -= 1;
+
+    /// <summary>The node read <paramref name="bytes"/> from the client.</summary>
+    public void TakeBytes(int bytes) => _bytes -= bytes;
 
     private void Refill()
     {

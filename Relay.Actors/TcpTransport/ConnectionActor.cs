@@ -31,7 +31,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ISessionTrans
         // PeerClosed is a ConnectionClosed: it must be matched first. The socket stays open for
         // the replies to what the client sent before it half-closed (keepOpenOnPeerClosed).
         Receive<Tcp.PeerClosed>(_ => _session.OnEndOfInput());
-        Receive<Tcp.ConnectionClosed>(_ => Context.Stop(Self));
+        Receive<Tcp.ConnectionClosed>(_ => OnClosed());
         Receive<Tcp.CommandFailed>(failed => _session.OnTransportFailed(failed.Cmd));
         ReceiveAny(message =>
         {
@@ -61,6 +61,34 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ISessionTrans
 
     protected override void PostStop() => _session.Dispose();
 
+    /// <summary>
+    /// The socket is closed. A sender that reserved room in the client's inbox before the session
+    /// closed it is still sending its line: the actor lives until every such line has arrived (or
+    /// the barrier timeout), so that a receipt among them is answered DISCONNECTED rather than lost
+    /// with the mailbox, to time out at its sender 15 s later.
+    /// </summary>
+    private void OnClosed()
+    {
+        _session.OnTransportClosed();
+        if (!_session.AwaitsDeliveries)
+        {
+            Context.Stop(Self);
+            return;
+        }
+
+        Timers.StartSingleTimer(ClosedGraceOver.Instance, ClosedGraceOver.Instance, _settings.BarrierTimeout);
+        Become(() =>
+        {
+            Receive<ClosedGraceOver>(_ => Context.Stop(Self));
+            ReceiveAny(message =>
+            {
+                _session.Handle(message);
+                if (!_session.AwaitsDeliveries)
+                    Context.Stop(Self);
+            });
+        });
+    }
+
     void ISessionTransport.Write(ByteString data) => _connection.Tell(Tcp.Write.Create(data, WriteAcknowledged.Instance));
 
     void ISessionTransport.RequestInput() => _connection.Tell(Tcp.ResumeReading.Instance);
@@ -68,6 +96,12 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers, ISessionTrans
     void ISessionTransport.Close() => _connection.Tell(Tcp.Close.Instance);
 
     void ISessionTransport.Abort() => _connection.Tell(Tcp.Abort.Instance);
+
+    /// <summary>The deliveries awaited after the close did not all come in time.</summary>
+    private sealed record ClosedGraceOver
+    {
+        public static readonly ClosedGraceOver Instance = new();
+    }
 
     /// <summary>The socket took the last write; the next may go.</summary>
     private sealed class WriteAcknowledged : Tcp.Event

@@ -10,7 +10,7 @@ namespace Relay.Host.Tests;
 /// A real node against clients that misbehave, as a hostile or merely busy user would: what it
 /// answers, and what /proc says about its sockets and memory meanwhile.
 /// </summary>
-public sealed class HostileClientTests
+public sealed partial class HostileClientTests
 {
     private const long MiB = 1024 * 1024;
 

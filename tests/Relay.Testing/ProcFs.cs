@@ -12,6 +12,17 @@ public static class ProcFs
     public static int OpenFiles(int pid) => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
 
     /// <summary>
+    /// Sockets among the descriptors of process <paramref name="pid"/>: unlike <see cref="OpenFiles"/>,
+    /// not raised by the assemblies .NET maps as it first needs them.
+    /// </summary>
+    public static int OpenSockets(int pid) =>
+        Directory.GetFileSystemEntries($"/proc/{pid}/fd")
+            .Count(fd => new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true);
+
+    /// <summary>Threads of process <paramref name="pid"/>.</summary>
+    public static int Threads(int pid) => (int)StatusField(pid, "Threads:");
+
+    /// <summary>
     /// TCP sockets on this machine whose local port is <paramref name="localPort"/> and whose state
     /// is CLOSE-WAIT: the peer closed and the owner never did (a leaked connection).
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
@@ -176,6 +177,37 @@ public sealed class ClientSessionBoundsSpec : TestKit
 
         Assert.True(client.Aborted);
         Assert.False(client.InputRequested);
+    }
+
+    [Fact]
+    public void Reads_on_after_every_rate_limit_pause_however_the_allowance_refills_meanwhile()
+    {
+        // A fast rate and a tiny burst: the allowance hovers around zero and refills within
+        // microseconds, so it can refill between any two looks the session takes at it.
+        var client = new SessionHarness(this, """
+            relay.connection.rate-limit.lines-per-second = 1000000
+            relay.connection.rate-limit.burst = 1ms
+            """).Register(1);
+        var blankLines = Encoding.ASCII.GetBytes(new string('\n', 4000));
+        var clock = Stopwatch.StartNew();
+
+        // Each read holds four bursts' worth, so each pauses the client; the allowance timer is
+        // fired at once, whether or not the allowance has refilled by then.
+        for (var pauses = 0; pauses < 5_000 && clock.Elapsed < TimeSpan.FromSeconds(3);)
+        {
+            if (client.InputRequested)
+            {
+                client.Input(blankLines);
+            }
+            else
+            {
+                Assert.True(
+                    client.IsRunning(SessionTimer.Allowance),
+                    $"after {pauses} pauses the session neither reads nor waits for its allowance: the client is stuck for good");
+                client.Fire(SessionTimer.Allowance);
+                pauses++;
+            }
+        }
     }
 
     private static int CountOf(string text, string line) =>

@@ -35,7 +35,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_line_longer_than_the_byte_rate_is_taken_whole_and_reading_waits_after_it()
+    public async Task A_line_longer_than_the_byte_burst_is_read_at_the_byte_rate_and_relayed_whole()
     {
         var (sender, _) = await LineSocket.ConnectClientAsync(_node.ClientEndpoint);
         await using var _s = sender;
@@ -50,6 +50,28 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Equal("PONG", await sender.ReadLineAsync());
         // 50 KiB against a 20 KiB burst at 20 KiB/s: the PING waits ~1.5 s behind the line.
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"PONG after {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_line_too_long_to_relay_counts_against_the_byte_rate_as_it_streams_in()
+    {
+        await using var node = await TestNode.StartAsync("""
+            relay.connection.rate-limit.bytes-per-second = 1 MiB
+            relay.connection.rate-limit.burst = 1s
+            """);
+        var (sender, _) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
+        await using var _s = sender;
+        await sender.SendAsync("PING\n");
+        Assert.Equal("PONG", await sender.ReadLineAsync());
+        var clock = Stopwatch.StartNew();
+
+        // Skipped, never relayed, but read all the same: 3 MiB against a 1 MiB burst at 1 MiB/s.
+        var sending = Task.Run(async () => await sender.SendAsync(new string('x', 3 * 1024 * 1024) + "\nPING\n"));
+
+        Assert.StartsWith("ERROR:TOO_LONG:", await sender.ReadLineAsync(), StringComparison.Ordinal);
+        Assert.Equal("PONG", await sender.ReadLineAsync());
+        await sending;
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5), $"3 MiB read in {clock.Elapsed}");
     }
 
     [Fact]
