@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Relay.Actors.Session;
 
 namespace Relay.Actors;
 
@@ -38,18 +39,32 @@ public sealed record RelaySettings(
         if (!System.Net.IPAddress.TryParse(host, out _))
             throw new ConfigurationException($"relay.client-endpoint.host must be an IP address to listen on (e.g. 127.0.0.1, or 0.0.0.0 for every interface), not \"{host}\".");
 
+        var connection = ConnectionSettings.Create(config);
+        var udp = UdpSettings.Create(config);
         return new RelaySettings(
             host,
             endpoint.GetInt("port"),
             endpoint.GetInt("backlog"),
             max,
             endpoint.GetInt("reserved-file-descriptors"),
-            ConnectionSettings.Create(config),
+            connection,
             ClusterSettings.Create(config),
-            UdpSettings.Create(config),
+            udp,
             PerAddressLimit(endpoint.GetString("max-connections-per-address")),
             WebSocketSettings.Create(config),
-            DashboardSettings.Create(config));
+            DashboardSettings.Create(config)).Checked();
+    }
+
+    /// <summary>These settings, after the checks that span sections; call again after changing them (command-line overrides).</summary>
+    public RelaySettings Checked()
+    {
+        if (Connection.Auth.Required && Udp.Port is not null)
+        {
+            throw new ConfigurationException(
+                "relay.auth has tokens and UDP is on (relay.udp.port, --udp-port): a UDP session cannot be authenticated, since its source address can be forged. Turn one off.");
+        }
+
+        return this;
     }
 
     private static int? PerAddressLimit(string text)
@@ -132,6 +147,9 @@ public sealed record ConnectionSettings(
     int FanoutWindowMessages, int MaxRooms, int ListPageSize, TimeSpan ReceiptTimeout, int MaxPendingReceipts,
     int LinesPerSecond, long BytesPerSecond, TimeSpan RateBurst)
 {
+    /// <summary>The tokens clients must present first (relay.auth); <see cref="ClientAuthentication.None"/> when off.</summary>
+    public ClientAuthentication Auth { get; init; } = ClientAuthentication.None;
+
     /// <summary>Reads <c>relay.connection</c>.</summary>
     public static ConnectionSettings Create(Config config)
     {
@@ -152,7 +170,10 @@ public sealed record ConnectionSettings(
             section.GetInt("max-pending-receipts"),
             section.GetInt("rate-limit.lines-per-second"),
             section.GetByteSize("rate-limit.bytes-per-second") ?? 0,
-            section.GetTimeSpan("rate-limit.burst"));
+            section.GetTimeSpan("rate-limit.burst"))
+        {
+            Auth = ClientAuthentication.Create(config),
+        };
 
         RequirePositive(settings.RemoteWindowLines, "remote-window-lines");
         RequirePositive(settings.FanoutWindowMessages, "fanout-window-messages");

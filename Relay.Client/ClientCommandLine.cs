@@ -33,6 +33,12 @@ internal static class ClientCommandLine
         Arity = ArgumentArity.Zero,
     };
 
+    private static readonly Option<string?> TokenOption = new("--token")
+    {
+        Description = "Token to present first, for a node that requires one (relay.auth; TCP only); RELAY_TOKEN in the environment keeps it out of ps.",
+        Recursive = true,
+    };
+
     private static readonly Option<bool> UdpOption = new("--udp")
     {
         Description = "Talk to the node over UDP: --port (or --nodes) is then its UDP port (relay-host --udp-port). " +
@@ -102,6 +108,7 @@ internal static class ClientCommandLine
             NodesOption,
             JsonOption,
             UdpOption,
+            TokenOption,
             send,
             listen,
         };
@@ -123,6 +130,8 @@ internal static class ClientCommandLine
         return min;
     }
 
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
     private static string Token(System.CommandLine.Parsing.ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
 
     private static NodeList Endpoint(ParseResult parse)
@@ -131,6 +140,7 @@ internal static class ClientCommandLine
         {
             Protocol = parse.GetValue(JsonOption) ? RelayProtocol.Json : RelayProtocol.Text,
             Transport = parse.GetValue(UdpOption) ? RelayTransport.Udp : RelayTransport.Tcp,
+            Token = parse.GetValue(TokenOption) ?? NullIfEmpty(Environment.GetEnvironmentVariable("RELAY_TOKEN")),
         };
         var nodes = parse.GetValue(NodesOption);
         if (nodes is not null && NodeList.TryParse(nodes, out var list, out _))

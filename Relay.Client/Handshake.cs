@@ -14,7 +14,7 @@ internal sealed class Handshake(RelayClientOptions options)
     public TaskCompletionSource<long> JsonHello { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>True while an error line from the node can only be its refusal of the greeting.</summary>
-    private bool Pending => options.Transport == RelayTransport.Udp
+    private bool Pending => options.Transport == RelayTransport.Udp || options.Token is not null
         ? !Welcome.Task.IsCompleted
         : options.Protocol == RelayProtocol.Json && Welcome.Task.IsCompleted && !JsonHello.Task.IsCompleted;
 
@@ -35,8 +35,8 @@ internal sealed class Handshake(RelayClientOptions options)
     {
         if (!Pending)
             return false;
-        var reason = options.Transport == RelayTransport.Tcp && !fromJson
-            ? $"the node does not speak JSON; it answered {line}"
+        var reason = options.Token is not null ? $"the node refused the token: {line}"
+            : options.Transport == RelayTransport.Tcp && !fromJson ? $"the node does not speak JSON; it answered {line}"
             : $"the node refused HELLO: {line}";
         Fail(new InvalidDataException(reason));
         return true;

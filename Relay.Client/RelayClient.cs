@@ -131,6 +131,14 @@ public sealed partial class RelayClient : IAsyncDisposable
         timeout.CancelAfter(_options.ConnectTimeout);
         await _link.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
         _readLoop = ReadLoopAsync();
+        if (_options.Token is { } token)
+        {
+            // A node with tokens says nothing before the token; then it greets in the client's protocol.
+            await WriteRawAsync(output => WriteAuth(output, token, _jsonBuffer is not null), timeout.Token).ConfigureAwait(false);
+            Id = await _handshake.Welcome.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+            return;
+        }
+
         Id = await _handshake.Welcome.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
         if (_jsonBuffer is null)
             return;
@@ -171,6 +179,25 @@ public sealed partial class RelayClient : IAsyncDisposable
             _keepAliveLoop = KeepAliveLoopAsync(_keepAlive!);
     }
 
+    private static void WriteAuth(ArrayBufferWriter<byte> output, string token, bool json)
+    {
+        if (json)
+        {
+            using var writer = new System.Text.Json.Utf8JsonWriter(output);
+            writer.WriteStartObject();
+            writer.WriteString(JsonWire.Op, AuthRequest.Op);
+            writer.WriteString(AuthRequest.TokenField, token);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            output.Write(AuthRequest.Prefix);
+            output.Write(System.Text.Encoding.UTF8.GetBytes(token));
+        }
+
+        output.Write([Wire.LineFeed]);
+    }
+
     private static void WriteHello(ArrayBufferWriter<byte> output)
     {
         output.Write(Wire.Hello);
@@ -204,6 +231,22 @@ public sealed partial class RelayClient : IAsyncDisposable
 
             await _link.SendAsync(command, cancellation).ConfigureAwait(false);
             _keepAlive?.Sent();
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Sends what <paramref name="write"/> makes as it is, in either protocol (the auth line is written for the protocol already).</summary>
+    private async ValueTask WriteRawAsync(Action<ArrayBufferWriter<byte>> write, CancellationToken cancellation)
+    {
+        await _sendLock.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            _sendBuffer.ResetWrittenCount();
+            write(_sendBuffer);
+            await _link.SendAsync(_sendBuffer.WrittenMemory, cancellation).ConfigureAwait(false);
         }
         finally
         {

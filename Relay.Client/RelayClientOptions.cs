@@ -13,6 +13,12 @@ public sealed record RelayClientOptions
     public RelayTransport Transport { get; init; } = RelayTransport.Tcp;
 
     /// <summary>
+    /// The token to present first (<c>AUTH:&lt;token&gt;</c>) to a node that requires one
+    /// (relay.auth); null: none. TCP only: a node with tokens has no UDP.
+    /// </summary>
+    public string? Token { get; init; }
+
+    /// <summary>
     /// Over TCP, how long to wait for the connect and the server's <c>YOUR_ID</c> line (and, in JSON, its
     /// JSON hello). Over UDP the wait is <see cref="HelloAttempts"/> × <see cref="HelloRetryInterval"/>.
     /// </summary>

@@ -32,6 +32,7 @@ internal sealed record NodeConfiguration(Config Config, RelaySettings Settings, 
                 Token = string.IsNullOrEmpty(options.DashboardToken) ? settings.Dashboard.Token : options.DashboardToken,
             },
         };
+        settings = settings.Checked();
 
         var remote = new RemoteOptions
         {

@@ -32,8 +32,12 @@ internal sealed class RelayNodeService(
                 Console.WriteLine($"dashboard on http://{configuration.Settings.Host}:{port}/");
             Console.WriteLine($"cluster member {node.ClusterAddress}");
             Console.WriteLine($"at most {node.MaxConnections} clients at once (relay.client-endpoint.max-connections)");
-            if (configuration.Settings.Host is not ("127.0.0.1" or "::1"))
-                log.LogWarning("Clients are accepted on {Host}, which is not loopback: anyone who can reach it can connect", configuration.Settings.Host);
+            if (configuration.Settings.Host is not ("127.0.0.1" or "::1") && !configuration.Settings.Connection.Auth.Required)
+            {
+                log.LogWarning(
+                    "Clients are accepted on {Host}, which is not loopback, without authentication: anyone who can reach it can connect (relay.auth)",
+                    configuration.Settings.Host);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

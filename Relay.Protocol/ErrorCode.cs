@@ -44,4 +44,10 @@ public enum ErrorCode : byte
 
     /// <summary>A UDP datagram from an address with no session: send <c>HELLO</c> first.</summary>
     NoSession,
+
+    /// <summary>The node requires authentication and the client's first line was not <c>AUTH:&lt;token&gt;</c> (or it sent none in time).</summary>
+    AuthRequired,
+
+    /// <summary>The client's token is not one the node accepts.</summary>
+    AuthFailed,
 }

@@ -106,6 +106,18 @@ public static class ServerLines
         Error(output, ErrorCode.NoSession, "send HELLO first"u8);
     }
 
+    /// <summary><c>ERROR:AUTH_REQUIRED:…</c>: the node requires a token first.</summary>
+    public static void AuthRequired(IBufferWriter<byte> output)
+    {
+        Error(output, ErrorCode.AuthRequired, "this node requires AUTH:<token> as the first line"u8);
+    }
+
+    /// <summary><c>ERROR:AUTH_FAILED:…</c>: the token is not accepted.</summary>
+    public static void AuthFailed(IBufferWriter<byte> output)
+    {
+        Error(output, ErrorCode.AuthFailed, "token not accepted"u8);
+    }
+
     /// <summary><c>ERROR:SERVER_FULL:at most &lt;max&gt; clients from one address; …</c></summary>
     public static void AddressFull(IBufferWriter<byte> output, int maxPerAddress)
     {

@@ -47,8 +47,12 @@ public sealed partial class ClientSession
             return;
         }
 
-        // YOUR_ID went out as text (the node could not know); the JSON hello repeats it.
         SpeakJson();
+        // Before authentication there is no id yet: the hello comes once there is.
+        if (_state != SessionState.Relaying)
+            return;
+
+        // YOUR_ID went out as text (the node could not know); the JSON hello repeats it.
         ServerLines.YourId(_output.Replies, _clientId);
         _output.Flush();
         _greetedOnSwitch = true;

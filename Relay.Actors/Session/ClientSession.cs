@@ -98,6 +98,20 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     /// <summary>Asks for an id; YOUR_ID goes out once the id's location record exists.</summary>
     public void Start()
     {
+        if (_settings.Auth.Required)
+        {
+            // The token comes first; the id only after it (see ClientSession.Auth.cs).
+            _state = SessionState.Authenticating;
+            _timers.Start(SessionTimer.Register, _settings.RegisterTimeout);
+            Settle();
+            return;
+        }
+
+        RequestId();
+    }
+
+    private void RequestId()
+    {
         _services.IdPool.Tell(new AssignId(_self));
         _timers.Start(SessionTimer.Register, _settings.RegisterTimeout);
     }
@@ -108,7 +122,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         _inputRequested = false;
         _timers.Cancel(SessionTimer.PartialLine);
         _services.Counters.AddBytesIn(chunk.Length);
-        if (_state == SessionState.Relaying)
+        if (_state is SessionState.Relaying or SessionState.Authenticating)
         {
             if (_dialect == Dialect.Undecided)
                 ChooseDialect(chunk);
@@ -127,7 +141,7 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     {
         _inputRequested = false;
         _timers.Cancel(SessionTimer.PartialLine);
-        if (_state == SessionState.Registering)
+        if (_state is SessionState.Registering or SessionState.Authenticating)
         {
             Abort();
             return;
@@ -236,6 +250,12 @@ public sealed partial class ClientSession : ILineSink, IDisposable
 
     void ILineSink.OnLine(ReadOnlySpan<byte> line)
     {
+        if (_state == SessionState.Authenticating && _dialect != Dialect.Undecided)
+        {
+            Authenticate(line);
+            return;
+        }
+
         if (_state != SessionState.Relaying)
             return;
 
@@ -308,6 +328,12 @@ public sealed partial class ClientSession : ILineSink, IDisposable
 
     void ILineSink.OnLineTooLong()
     {
+        if (_state == SessionState.Authenticating)
+        {
+            RefuseUnauthenticated(ErrorCode.AuthRequired);
+            return;
+        }
+
         if (_state == SessionState.Relaying)
             ServerLines.TooLong(Refuse(ErrorCode.TooLong), _settings.MaxLineBytes);
     }
@@ -317,7 +343,13 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     /// awaits the most receipts it may): one read of list requests (WHO, ROOMS) can ask for
     /// megabytes of replies, and they must not all be queued at once.
     /// </summary>
-    bool ILineSink.IsFull => _state == SessionState.Relaying && !CanTakeMore;
+    bool ILineSink.IsFull => _state switch
+    {
+        SessionState.Relaying => !CanTakeMore,
+        // What came with the token waits, unread, until the client has its id.
+        SessionState.Registering => _settings.Auth.Required,
+        _ => false,
+    };
 
     /// <summary>The client's queued output, awaited receipts and allowance leave room for more of its lines.</summary>
     private bool CanTakeMore => HasRoom && _allowance.IsLeft;
@@ -379,6 +411,18 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             {
                 Shutdown();
                 _transport.Close();
+            }
+
+            return;
+        }
+
+        if (_state == SessionState.Authenticating)
+        {
+            // Only the token is read before the client has an id (the register timer bounds the wait).
+            if (!_inputRequested)
+            {
+                _inputRequested = true;
+                _transport.RequestInput();
             }
 
             return;
@@ -474,6 +518,9 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     {
         switch (timer)
         {
+            case SessionTimer.Register when _state == SessionState.Authenticating:
+                RefuseUnauthenticated(ErrorCode.AuthRequired);
+                break;
             case SessionTimer.Register when _state == SessionState.Registering:
                 _log.Warning("Client at {0} got no id within relay.connection.register-timeout; is the cluster up? Closing it", _peer);
                 Abort();

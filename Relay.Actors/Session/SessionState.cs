@@ -3,6 +3,9 @@ namespace Relay.Actors.Session;
 /// <summary>Where a <see cref="ClientSession"/> is in its life.</summary>
 public enum SessionState
 {
+    /// <summary>The node requires a token (relay.auth): waiting for the client's <c>AUTH:</c> line; it has no id yet.</summary>
+    Authenticating,
+
     /// <summary>Waiting for an id and its location record; nothing is read yet.</summary>
     Registering,
 

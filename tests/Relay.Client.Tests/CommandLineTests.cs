@@ -39,7 +39,7 @@ public sealed class CommandLineTests
         await using var client = TestProcess.StartProject("Relay.Client", arguments.Split(' '));
 
         Assert.Equal(0, await client.WaitForExitAsync());
-        foreach (var option in new[] { "--host", "--port", "--nodes", "--json", "--udp" })
+        foreach (var option in new[] { "--host", "--port", "--nodes", "--json", "--udp", "--token" })
             Assert.Contains(option + " ", client.Transcript, StringComparison.Ordinal);
     }
 }
