@@ -144,6 +144,9 @@ window.Relay = window.Relay || {};
 
     ws.addEventListener("open", () => {
       if (chat.ws !== ws) return;
+      // A node with client tokens (relay.auth) says nothing until the first message presents one.
+      const token = $("chat-token").value;
+      if (token) ws.send(JSON.stringify({ op: "auth", token: token }));
       opened = true;
       setState("open", "connected");
       setConnected(true);

@@ -109,6 +109,21 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#live-state")).ToHaveTextAsync("live");
     }
 
+    [Fact]
+    public async Task The_page_chat_presents_a_client_token_to_a_node_that_requires_one()
+    {
+        var port = FreePorts.Take(1)[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var config = Path.Combine(Path.GetTempPath(), $"relay-{Guid.NewGuid():N}.conf");
+        await File.WriteAllTextAsync(config, "relay.auth.tokens = [\"client-token\"]\n");
+        await using var node = await NodeProcess.StartAsync("--dashboard-port", port, "--config", config);
+        var page = await OpenAsync(node.Dashboard!);
+
+        await page.FillAsync("#chat-token", "client-token");
+        await page.ClickAsync("#chat-connect");
+
+        await page.WaitForFunctionAsync("() => /^\\d+$/.test(document.querySelector('#chat-id').textContent)");
+    }
+
     private async Task<IPage> OpenAsync(Uri address)
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
