@@ -1,4 +1,5 @@
 using System.Net;
+using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Cluster.Hosting;
@@ -43,7 +44,10 @@ internal static class RelayHost
         using var host = Build(configuration);
         try
         {
-            await host.RunAsync();
+            // What RunAsync does, but the host stays undisposed (`using` disposes it): the actor
+            // system's shutdown reason is read after.
+            await host.StartAsync();
+            await host.WaitForShutdownAsync();
         }
         catch (IOException error)
         {
@@ -52,7 +56,25 @@ internal static class RelayHost
             return 1;
         }
 
-        return Environment.ExitCode;
+        return (configuration.Tls is null ? null : await ReportTlsStopAsync(host)) ?? Environment.ExitCode;
+    }
+
+    /// <summary>
+    /// Akka.Remote stops a node whose own TLS handshake with another node failed (either side
+    /// refused the other's certificate, or the other speaks no TLS) through CoordinatedShutdown,
+    /// like a requested stop: say so, and exit with its code (79), or a service manager would take
+    /// it for a clean stop. Null: the node stopped for another reason.
+    /// </summary>
+    private static async Task<int?> ReportTlsStopAsync(IHost host)
+    {
+        var reason = CoordinatedShutdown.Get(host.Services.GetRequiredService<ActorSystem>()).ShutdownReason;
+        // Akka.Remote.Transport.DotNetty.TlsHandshakeFailureReason is internal in Akka.NET 1.5.73.
+        if (reason?.GetType().Name != "TlsHandshakeFailureReason")
+            return null;
+        await Console.Error.WriteLineAsync(
+            $"relay: stopped: {reason}. Another node and this one do not trust each other's certificates, or one of them " +
+            "runs without TLS: the log above says which (docs/operations.md, \"TLS between nodes\").");
+        return reason.ExitCode;
     }
 
     private static void RefuseTakenPorts(NodeConfiguration configuration)

@@ -3,6 +3,7 @@ using Akka.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Relay.Actors;
+using Relay.Host.ClusterTls;
 
 namespace Relay.Host;
 
@@ -31,6 +32,8 @@ internal sealed class RelayNodeService(
             if (configuration.Settings.Dashboard.Port is { } port)
                 Console.WriteLine($"dashboard on http://{configuration.Settings.Host}:{port}/");
             Console.WriteLine($"cluster member {node.ClusterAddress}");
+            if (configuration.Tls is { } tls)
+                ReportCertificate(tls);
             Console.WriteLine($"at most {node.MaxConnections} clients at once (relay.client-endpoint.max-connections)");
             if (configuration.Settings.Host is not ("127.0.0.1" or "::1") && !configuration.Settings.Connection.Auth.Required)
             {
@@ -49,6 +52,20 @@ internal sealed class RelayNodeService(
             await Console.Error.WriteLineAsync($"relay: {error.Message}").ConfigureAwait(false);
             Environment.ExitCode = 1;
             lifetime.StopApplication();
+        }
+    }
+
+    private void ReportCertificate(ClusterCertificates tls)
+    {
+        var expires = tls.Certificate.NotAfter;
+        Console.WriteLine($"cluster TLS with {tls.Certificate.Subject} (SHA-256 {tls.Fingerprint}), valid until {expires:yyyy-MM-dd HH:mm}");
+        // Once it expires its peers refuse every new connection, and a node whose own connection is
+        // refused stops (Akka.Remote): a month is time to roll a new one out (docs/operations.md).
+        if (expires - DateTime.Now < TimeSpan.FromDays(30))
+        {
+            log.LogWarning(
+                "The cluster certificate {Subject} expires on {Expires:yyyy-MM-dd HH:mm}: roll out a new one before (docs/operations.md, \"TLS between nodes\")",
+                tls.Certificate.Subject, expires);
         }
     }
 }
