@@ -44,4 +44,7 @@ public enum ErrorCode : byte
 
     /// <summary>A UDP datagram from an address with no session: send <c>HELLO</c> first.</summary>
     NoSession,
+
+    /// <summary>The connection sent no command within the node's idle timeout of connecting; it is closed after this line.</summary>
+    IdleTimeout,
 }

@@ -11,6 +11,9 @@ public sealed partial class ClientSession
 {
     private int _maxDatagramBytes;
 
+    /// <summary>The client's input comes as datagrams (<see cref="UseDatagrams"/>).</summary>
+    private bool OverDatagrams => _maxDatagramBytes > 0;
+
     /// <summary>
     /// The client's input comes as datagrams of at most <paramref name="maxDatagramBytes"/>, in JSON
     /// if <paramref name="json"/> (it opened with <c>{"op":"hello"}</c>) or else text. Call before <see cref="Start"/>.
