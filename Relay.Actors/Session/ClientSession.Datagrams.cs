@@ -33,7 +33,7 @@ public sealed partial class ClientSession
         if (_state == SessionState.Relaying)
         {
             _output.ReplyBudget = Datagrams.ReplyBudget(datagram.Length);
-            _allowance.TakeBytes(datagram.Length);
+            _allowance.Read(datagram.Length);
             switch (Datagrams.Read(datagram, out var line))
             {
                 case not DatagramKind.Blank when datagram.Length > _maxDatagramBytes:

@@ -103,10 +103,10 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             if (_dialect == Dialect.Undecided)
                 ChooseDialect(chunk);
             _terminatesLines = _terminatesLines || chunk.Contains(Wire.LineFeed);
-            _framer.Feed(chunk, this);
             // Counted as read, not as lines end: the bytes of a line too long to relay are skipped,
             // never part of a line, and cost reading them all the same.
-            _allowance.TakeBytes(chunk.Length);
+            _allowance.Read(chunk.Length);
+            _framer.Feed(chunk, this);
         }
 
         Settle();
