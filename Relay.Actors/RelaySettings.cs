@@ -141,11 +141,12 @@ public sealed record UdpSettings(
 /// <param name="LinesPerSecond">Lines one client may send per second (0: no limit); beyond it reading pauses.</param>
 /// <param name="BytesPerSecond">Bytes one client may send per second (0: no limit); beyond it reading pauses.</param>
 /// <param name="RateBurst">How much of each rate a quiet client may send at once.</param>
+/// <param name="IdleTimeout">A TCP connection that sends no command within this long of connecting is closed; null: never.</param>
 public sealed record ConnectionSettings(
     int MaxLineBytes, TimeSpan PartialLineTimeout, int MaxOutboundBytes, int PauseReadingAboveBytes,
     TimeSpan RegisterTimeout, TimeSpan BarrierTimeout, int RemoteWindowLines,
     int FanoutWindowMessages, int MaxRooms, int ListPageSize, TimeSpan ReceiptTimeout, int MaxPendingReceipts,
-    int LinesPerSecond, long BytesPerSecond, TimeSpan RateBurst)
+    int LinesPerSecond, long BytesPerSecond, TimeSpan RateBurst, TimeSpan? IdleTimeout)
 {
     /// <summary>The tokens clients must present first (relay.auth); <see cref="ClientAuthentication.None"/> when off.</summary>
     public ClientAuthentication Auth { get; init; } = ClientAuthentication.None;
@@ -170,7 +171,8 @@ public sealed record ConnectionSettings(
             section.GetInt("max-pending-receipts"),
             section.GetInt("rate-limit.lines-per-second"),
             section.GetByteSize("rate-limit.bytes-per-second") ?? 0,
-            section.GetTimeSpan("rate-limit.burst"))
+            section.GetTimeSpan("rate-limit.burst"),
+            IdleTimeoutOf(section))
         {
             Auth = ClientAuthentication.Create(config),
         };
@@ -195,6 +197,16 @@ public sealed record ConnectionSettings(
                 $"one reply may take {largestListReply} bytes above the pause threshold ({settings.PauseReadingAboveBytes}).");
 
         return settings;
+    }
+
+    private static TimeSpan? IdleTimeoutOf(Config section)
+    {
+        if (section.GetString("idle-timeout") == "off")
+            return null;
+        var timeout = section.GetTimeSpan("idle-timeout");
+        if (timeout <= TimeSpan.Zero)
+            throw new ConfigurationException($"relay.connection.idle-timeout must be \"off\" or a positive duration (e.g. 10m), not \"{section.GetString("idle-timeout")}\".");
+        return timeout;
     }
 
     private static void RequirePositive(int value, string key)

@@ -1,9 +1,10 @@
 namespace Relay.Client;
 
 /// <summary>
-/// Over UDP, the node drops a client that has been silent for its idle timeout: this tracks when the
-/// client last sent anything, and recognises the answers to its own keepalive <c>PING</c>s so that
-/// they are not shown as events.
+/// Over UDP the node drops a client that has been silent for its idle timeout, and over TCP it closes
+/// one that sent no command soon enough after connecting: this tracks when the client last sent
+/// anything, and recognises the answers to its own keepalive <c>PING</c>s so that they are not shown
+/// as events.
 /// </summary>
 internal sealed class KeepAlive(TimeSpan interval, bool byReference)
 {

@@ -27,8 +27,9 @@ public sealed partial class RelayClient : IAsyncDisposable
     // The JSON object of each text line built in _sendBuffer; null in text.
     private readonly ArrayBufferWriter<byte>? _jsonBuffer;
     private readonly Handshake _handshake;
-    // Over UDP only: nothing else tells the node this client is still there.
-    private readonly KeepAlive? _keepAlive;
+    // A client that only listens says nothing else: the node would take it for gone (UDP) or for a
+    // connection that never speaks (TCP).
+    private readonly KeepAlive _keepAlive;
     private readonly CancellationTokenSource _stop = new();
     private ArrayBufferWriter<byte>? _padBuffer;
     private Task _readLoop = Task.CompletedTask;
@@ -43,7 +44,7 @@ public sealed partial class RelayClient : IAsyncDisposable
         _link = udp ? new UdpLink() : new TcpLink(options.MaxLineBytes);
         _jsonBuffer = options.Protocol == RelayProtocol.Json ? new ArrayBufferWriter<byte>(256) : null;
         _handshake = new Handshake(options);
-        _keepAlive = udp ? new KeepAlive(options.KeepAliveInterval, byReference: _jsonBuffer is not null) : null;
+        _keepAlive = new KeepAlive(udp ? options.KeepAliveInterval : options.TcpKeepAliveInterval, byReference: _jsonBuffer is not null);
         _events = Channel.CreateBounded<RelayEvent>(new BoundedChannelOptions(options.EventBufferCapacity)
         {
             SingleWriter = true,
@@ -140,15 +141,18 @@ public sealed partial class RelayClient : IAsyncDisposable
         }
 
         Id = await _handshake.Welcome.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
-        if (_jsonBuffer is null)
-            return;
+        if (_jsonBuffer is not null)
+        {
+            // The node switches a connection to JSON at its first '{' and answers with a JSON hello; a
+            // first object that is itself a hello gets only that one.
+            await WriteAsync(WriteHello, timeout.Token).ConfigureAwait(false);
+            var id = await _handshake.JsonHello.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+            if (id != Id)
+                throw new InvalidDataException($"the node's JSON hello says id {id}, but YOUR_ID said {Id}");
+        }
 
-        // The node switches a connection to JSON at its first '{' and answers with a JSON hello; a
-        // first object that is itself a hello gets only that one.
-        await WriteAsync(WriteHello, timeout.Token).ConfigureAwait(false);
-        var id = await _handshake.JsonHello.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
-        if (id != Id)
-            throw new InvalidDataException($"the node's JSON hello says id {id}, but YOUR_ID said {Id}");
+        if (_options.TcpKeepAliveInterval != Timeout.InfiniteTimeSpan)
+            _keepAliveLoop = KeepAliveLoopAsync(_keepAlive);
     }
 
     private async Task GreetOverUdpAsync(string host, int port, CancellationToken cancellation)
@@ -176,7 +180,7 @@ public sealed partial class RelayClient : IAsyncDisposable
         }
 
         if (_options.KeepAliveInterval != Timeout.InfiniteTimeSpan)
-            _keepAliveLoop = KeepAliveLoopAsync(_keepAlive!);
+            _keepAliveLoop = KeepAliveLoopAsync(_keepAlive);
     }
 
     private static void WriteAuth(ArrayBufferWriter<byte> output, string token, bool json)
@@ -230,7 +234,7 @@ public sealed partial class RelayClient : IAsyncDisposable
                 command = ListRequestPadding.Pad(command, _padBuffer ??= new ArrayBufferWriter<byte>(ListRequestPadding.PaddedBytes));
 
             await _link.SendAsync(command, cancellation).ConfigureAwait(false);
-            _keepAlive?.Sent();
+            _keepAlive.Sent();
         }
         finally
         {
@@ -286,7 +290,7 @@ public sealed partial class RelayClient : IAsyncDisposable
             _handshake.Fail(new InvalidDataException("the server closed the connection before sending YOUR_ID"));
             _events.Writer.TryComplete(failure);
             // The keepalive has nothing left to keep.
-            if (OverUdp && !_stop.IsCancellationRequested)
+            if (!_stop.IsCancellationRequested)
                 await _stop.CancelAsync().ConfigureAwait(false);
         }
     }

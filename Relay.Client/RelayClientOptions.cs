@@ -48,4 +48,13 @@ public sealed record RelayClientOptions
     /// and a third of that leaves room for two lost pings. <see cref="Timeout.InfiniteTimeSpan"/>: never.
     /// </summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Over TCP, a <c>PING</c> goes out when nothing has been sent for this long (its <c>PONG</c> is not
+    /// shown as an event): a node closes a connection that sends no command within its
+    /// <c>relay.connection.idle-timeout</c> (10 min) of connecting, so a client that only listens needs
+    /// the first; the later ones keep NAT and firewall state alive on a quiet connection.
+    /// <see cref="Timeout.InfiniteTimeSpan"/>: never.
+    /// </summary>
+    public TimeSpan TcpKeepAliveInterval { get; init; } = TimeSpan.FromMinutes(5);
 }

@@ -45,6 +45,9 @@ public enum ErrorCode : byte
     /// <summary>A UDP datagram from an address with no session: send <c>HELLO</c> first.</summary>
     NoSession,
 
+    /// <summary>The connection sent no command within the node's idle timeout of connecting; it is closed after this line.</summary>
+    IdleTimeout,
+
     /// <summary>The node requires authentication and the client's first line was not <c>AUTH:&lt;token&gt;</c> (or it sent none in time).</summary>
     AuthRequired,
 

@@ -106,6 +106,16 @@ public static class ServerLines
         Error(output, ErrorCode.NoSession, "send HELLO first"u8);
     }
 
+    /// <summary><c>ERROR:IDLE_TIMEOUT:no command within &lt;seconds&gt; s of connecting; closing the connection</c></summary>
+    public static void IdleTimeout(IBufferWriter<byte> output, TimeSpan timeout)
+    {
+        StartError(output, ErrorCode.IdleTimeout);
+        output.Write("no command within "u8);
+        output.WriteNumber((long)Math.Ceiling(timeout.TotalSeconds));
+        output.Write(" s of connecting; closing the connection"u8);
+        output.WriteByte(Wire.LineFeed);
+    }
+
     /// <summary><c>ERROR:AUTH_REQUIRED:…</c>: the node requires a token first.</summary>
     public static void AuthRequired(IBufferWriter<byte> output)
     {

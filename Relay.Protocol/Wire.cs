@@ -114,6 +114,7 @@ public static class Wire
         ErrorCode.NotDelivered => "NOT_DELIVERED"u8,
         ErrorCode.BadJson => "BAD_JSON"u8,
         ErrorCode.NoSession => "NO_SESSION"u8,
+        ErrorCode.IdleTimeout => "IDLE_TIMEOUT"u8,
         ErrorCode.AuthRequired => "AUTH_REQUIRED"u8,
         ErrorCode.AuthFailed => "AUTH_FAILED"u8,
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),

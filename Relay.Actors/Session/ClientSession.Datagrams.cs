@@ -11,6 +11,9 @@ public sealed partial class ClientSession
 {
     private int _maxDatagramBytes;
 
+    /// <summary>The client's input comes as datagrams (<see cref="UseDatagrams"/>).</summary>
+    private bool OverDatagrams => _maxDatagramBytes > 0;
+
     /// <summary>
     /// The client's input comes as datagrams of at most <paramref name="maxDatagramBytes"/>, in JSON
     /// if <paramref name="json"/> (it opened with <c>{"op":"hello"}</c>) or else text. Call before <see cref="Start"/>.
@@ -33,7 +36,7 @@ public sealed partial class ClientSession
         if (_state == SessionState.Relaying)
         {
             _output.ReplyBudget = Datagrams.ReplyBudget(datagram.Length);
-            _allowance.TakeBytes(datagram.Length);
+            _allowance.Read(datagram.Length);
             switch (Datagrams.Read(datagram, out var line))
             {
                 case not DatagramKind.Blank when datagram.Length > _maxDatagramBytes:

@@ -15,6 +15,7 @@ public sealed partial class ClientSession
     {
         _state = SessionState.Draining;
         _timers.Cancel(SessionTimer.PartialLine);
+        _timers.Cancel(SessionTimer.Idle);
         StopDeliveries();
         StartBarrier(BarrierPurpose.Drain);
     }
@@ -34,6 +35,17 @@ public sealed partial class ClientSession
         StopDeliveries();
         DropReceipts();
         ServerLines.Reconnect(_output.Replies);
+        _state = SessionState.Closing;
+    }
+
+    /// <summary>The client sent no command within the idle timeout: say so, then close.</summary>
+    private void CloseIdle()
+    {
+        _log.Info(
+            "Client {0} at {1} sent no command within relay.connection.idle-timeout ({2}); closing it",
+            _clientId, _peer, _settings.IdleTimeout);
+        StopDeliveries();
+        ServerLines.IdleTimeout(Refuse(ErrorCode.IdleTimeout), _settings.IdleTimeout!.Value);
         _state = SessionState.Closing;
     }
 
@@ -75,5 +87,6 @@ public sealed partial class ClientSession
         _timers.Cancel(SessionTimer.Barrier);
         _timers.Cancel(SessionTimer.Register);
         _timers.Cancel(SessionTimer.Drain);
+        _timers.Cancel(SessionTimer.Idle);
     }
 }

@@ -53,6 +53,8 @@ public sealed partial class ClientSession : ILineSink, IDisposable
     private int _sentBroadcasts;
     private int _sentRoomMessages;
     private int _delivered;
+    // The client has sent a line that is not blank: from then on it is never timed out for silence.
+    private bool _spoken;
 
     /// <summary>Creates the session of the client served by <paramref name="self"/>.</summary>
     /// <param name="self">The transport actor: deliveries and replies for this client are sent to it.</param>
@@ -127,10 +129,10 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             if (_dialect == Dialect.Undecided)
                 ChooseDialect(chunk);
             _terminatesLines = _terminatesLines || chunk.Contains(Wire.LineFeed);
-            _framer.Feed(chunk, this);
             // Counted as read, not as lines end: the bytes of a line too long to relay are skipped,
             // never part of a line, and cost reading them all the same.
-            _allowance.TakeBytes(chunk.Length);
+            _allowance.Read(chunk.Length);
+            _framer.Feed(chunk, this);
         }
 
         Settle();
@@ -265,6 +267,9 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         else if (_dialect == Dialect.Text)
             Execute(CommandParser.Parse(line));
         // Undecided: the client sent only blanks so far (its reads held no other byte): nothing to answer.
+
+        if (!_spoken && _dialect != Dialect.Undecided && line.IndexOfAnyExcept(" \t"u8) >= 0)
+            Spoke();
     }
 
     /// <summary>Carries out one command, whichever protocol it came in.</summary>
@@ -334,8 +339,16 @@ public sealed partial class ClientSession : ILineSink, IDisposable
             return;
         }
 
-        if (_state == SessionState.Relaying)
-            ServerLines.TooLong(Refuse(ErrorCode.TooLong), _settings.MaxLineBytes);
+        if (_state != SessionState.Relaying)
+            return;
+        ServerLines.TooLong(Refuse(ErrorCode.TooLong), _settings.MaxLineBytes);
+        Spoke();
+    }
+
+    private void Spoke()
+    {
+        _spoken = true;
+        _timers.Cancel(SessionTimer.Idle);
     }
 
     /// <summary>
@@ -483,6 +496,9 @@ public sealed partial class ClientSession : ILineSink, IDisposable
         GoOnline();
         ServerLines.YourId(_output.Replies, _clientId);
         _state = SessionState.Relaying;
+        // A UDP session has no connection to hold: relay.udp.idle-timeout ends it on any silence.
+        if (_settings.IdleTimeout is { } idle && !OverDatagrams)
+            _timers.Start(SessionTimer.Idle, idle);
     }
 
     private void OnRelayedLines(RelayedLines lines)
@@ -553,6 +569,15 @@ public sealed partial class ClientSession : ILineSink, IDisposable
                 if (_output.ReservedNotArrived > 0)
                     _log.Warning("Client {0}: {1} bytes reserved for it never arrived; closing it anyway", _clientId, _output.ReservedNotArrived);
                 _state = SessionState.Closing;
+                break;
+            case SessionTimer.Idle when _state == SessionState.Relaying && !_spoken:
+                // Only the client's silence counts: while the node itself holds reading back (its
+                // replies unread, its rate limit, a majority read), its first line may be waiting
+                // unread, and it gets the full time again.
+                if (_inputRequested)
+                    CloseIdle();
+                else
+                    _timers.Start(SessionTimer.Idle, _settings.IdleTimeout!.Value);
                 break;
             case SessionTimer.Barrier:
                 _log.Debug("Client {0}: a barrier was not echoed in time; answering without it", _clientId);

@@ -57,6 +57,9 @@ public enum SessionTimer
 
     /// <summary>A drained session still waits, after <see cref="ConnectionSettings.BarrierTimeout"/>, for deliveries reserved for it.</summary>
     Drain,
+
+    /// <summary>The client has sent no command since it got its id, <see cref="ConnectionSettings.IdleTimeout"/> ago.</summary>
+    Idle,
 }
 
 /// <summary>A session timer fired.</summary>

@@ -8,11 +8,11 @@ namespace Relay.Actors.Session;
 /// up to one <see cref="ConnectionSettings.RateBurst"/> of each. Bytes are counted as they are read,
 /// lines as they end, so a line too long to relay costs its bytes all the same. A read or a line may
 /// take the buckets below zero (nothing is refused for its length); reading waits until both are
-/// above it again.
+/// above it again (the rest of a read waits too).
 /// </summary>
 /// <remarks>
-/// Kept as two numbers and a timestamp, refilled (up to the burst) only when a bucket is used up:
-/// no timer, no allocation. Not thread-safe: owned by one session.
+/// Kept as two numbers and a timestamp, refilled (up to the burst) at each read and when a bucket
+/// is used up: no timer, no allocation, no clock per line. Not thread-safe: owned by one session.
 /// </remarks>
 internal sealed class InputAllowance
 {
@@ -22,10 +22,14 @@ internal sealed class InputAllowance
     private readonly double _byteBurst;
     private double _lines;
     private double _bytes;
+    private readonly Func<long> _clock;
     private long _refilled;
 
-    public InputAllowance(ConnectionSettings settings)
+    /// <param name="settings">The rates and the burst.</param>
+    /// <param name="clock">Stopwatch ticks; tests pass their own.</param>
+    public InputAllowance(ConnectionSettings settings, Func<long>? clock = null)
     {
+        _clock = clock ?? Stopwatch.GetTimestamp;
         IsOn = settings.LinesPerSecond > 0 || settings.BytesPerSecond > 0;
         var burstSeconds = settings.RateBurst.TotalSeconds;
         _linesPerTick = settings.LinesPerSecond / (double)Stopwatch.Frequency;
@@ -34,7 +38,7 @@ internal sealed class InputAllowance
         _byteBurst = settings.BytesPerSecond > 0 ? settings.BytesPerSecond * burstSeconds : double.MaxValue;
         _lines = _lineBurst;
         _bytes = _byteBurst;
-        _refilled = Stopwatch.GetTimestamp();
+        _refilled = _clock();
     }
 
     /// <summary>False when both limits are off (0): every question is answered without the clock.</summary>
@@ -45,8 +49,8 @@ internal sealed class InputAllowance
     {
         get
         {
-            // The clock is read only once a bucket is used up: a client within its allowance costs
-            // a subtraction per line and one per read.
+            // Between reads the clock is read only once a bucket is used up: a client within its
+            // allowance costs a subtraction per line.
             if (!IsOn || (_lines > 0 && _bytes > 0))
                 return true;
             Refill();
@@ -71,12 +75,22 @@ internal sealed class InputAllowance
     /// <summary>The client sent a line.</summary>
     public void TakeLine() => _lines -= 1;
 
-    /// <summary>The node read <paramref name="bytes"/> from the client.</summary>
-    public void TakeBytes(int bytes) => _bytes -= bytes;
+    /// <summary>
+    /// The node read <paramref name="bytes"/> from the client; call it before the read's lines are
+    /// counted. The buckets are brought up to the clock first: refilled only once one is used up,
+    /// they would be credited the time they sat full too (a full bucket earns nothing), and a client
+    /// that waited a while after a line could then send twice its burst at once.
+    /// </summary>
+    public void Read(int bytes)
+    {
+        if (IsOn)
+            Refill();
+        _bytes -= bytes;
+    }
 
     private void Refill()
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = _clock();
         var elapsed = now - _refilled;
         _refilled = now;
         if (_linesPerTick > 0)

@@ -13,6 +13,15 @@ public sealed class RelaySettingsTests
         Assert.Equal(64 * 1024, settings.Connection.MaxLineBytes);
         Assert.Equal(1024 * 1024, settings.Connection.MaxOutboundBytes);
         Assert.Equal(TimeSpan.FromMilliseconds(50), settings.Connection.PartialLineTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(10), settings.Connection.IdleTimeout);
+    }
+
+    [Fact]
+    public void Turns_the_idle_timeout_off_with_off()
+    {
+        var connection = RelaySettings.Create(RelayNode.LoadConfig(overrides: "relay.connection.idle-timeout = off")).Connection;
+
+        Assert.Null(connection.IdleTimeout);
     }
 
     [Fact]
@@ -56,6 +65,7 @@ public sealed class RelaySettingsTests
     [InlineData("relay.connection.max-pending-receipts = 0")]
     [InlineData("relay.connection.list-page-size = 0")]
     [InlineData("relay.connection.list-page-size = 20000")]
+    [InlineData("relay.connection.idle-timeout = 0s")]
     [InlineData("relay.client-endpoint.max-connections = 0")]
     [InlineData("relay.client-endpoint.max-connections = lots")]
     public void Refuses_bounds_that_cannot_work(string hocon) =>

@@ -99,6 +99,56 @@ public sealed partial class HostileClientTests
         await bystanders.AssertUnaffectedAsync();
     }
 
+    [Fact]
+    public async Task Closes_with_IDLE_TIMEOUT_a_client_that_connects_and_says_nothing_while_quiet_talkers_stay()
+    {
+        var config = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(config, "relay.connection.idle-timeout = 1s\n");
+            await using var node = await NodeProcess.StartAsync("--config", config);
+            var pid = node.Process.Id;
+            await using var bystanders = await ConnectBystandersAsync(node);
+            // The bystanders say one thing each, then nothing for longer than the timeout.
+            foreach (var talker in new[] { bystanders.A, bystanders.B })
+            {
+                await talker.SendAsync("PING\n");
+                Assert.Equal("PONG", await talker.ReadLineAsync());
+            }
+
+            var socketsBefore = ProcFs.OpenSockets(pid);
+            var (silent, silentId) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
+            var (blank, _) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
+            var (halfJson, _) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
+            await using var _s = silent;
+            await using var _b = blank;
+            await using var _j = halfJson;
+            await blank.SendAsync("\n\r\n\n");
+            await halfJson.SendAsync("{\"op\":\"ping\"");
+
+            const string TimedOut = "ERROR:IDLE_TIMEOUT:no command within 1 s of connecting; closing the connection";
+            Assert.Equal(TimedOut, await silent.ReadLineAsync());
+            Assert.Null(await silent.TryReadLineAsync());
+            Assert.Equal(TimedOut, await blank.ReadLineAsync());
+            Assert.Null(await blank.TryReadLineAsync());
+            Assert.StartsWith("{\"op\":\"hello\",", await halfJson.ReadLineAsync(), StringComparison.Ordinal);
+            Assert.Equal(
+                "{\"op\":\"error\",\"code\":\"IDLE_TIMEOUT\",\"text\":\"no command within 1 s of connecting; closing the connection\"}",
+                await halfJson.ReadLineAsync());
+            Assert.Null(await halfJson.TryReadLineAsync());
+
+            await Eventually.UnknownTargetAsync(bystanders.A, silentId);
+            await Eventually.TrueAsync("the node's sockets are closed", () =>
+                ProcFs.CloseWaitSockets(node.ClientEndpoint.Port) == 0 && ProcFs.OpenSockets(pid) <= socketsBefore);
+            // Silent for longer than the timeout, but they had spoken: still connected, still relaying.
+            await bystanders.AssertUnaffectedAsync();
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
     /// <summary>Closes with SO_LINGER 0: a TCP reset, not a FIN, and whatever was unsent is dropped.</summary>
     private static async Task ResetAsync(LineSocket client)
     {

@@ -38,13 +38,15 @@ public sealed class ServerLinesTests
         ServerLines.Invalid(_output, ErrorCode.BadFormat, CommandKind.To);
         ServerLines.Invalid(_output, ErrorCode.UnknownCommand, CommandKind.Invalid);
         ServerLines.Invalid(_output, ErrorCode.BadEncoding, CommandKind.To);
+        ServerLines.IdleTimeout(_output, TimeSpan.FromMinutes(10));
 
         Assert.Equal(
             "ERROR:UNKNOWN_TARGET:no client 7\n" +
             "ERROR:TOO_LONG:line longer than 65536 bytes discarded\n" +
             "ERROR:BAD_FORMAT:expected TO:<id>:<message> with a positive numeric id\n" +
             "ERROR:UNKNOWN_COMMAND:expected TO, TOACK, ALL, JOIN, LEAVE, ROOM, ROOMS, MEMBERS, WHO, WATCH, PING or QUIT (see docs/protocol.md)\n" +
-            "ERROR:BAD_ENCODING:message is not valid UTF-8\n",
+            "ERROR:BAD_ENCODING:message is not valid UTF-8\n" +
+            "ERROR:IDLE_TIMEOUT:no command within 600 s of connecting; closing the connection\n",
             Written);
     }
 
