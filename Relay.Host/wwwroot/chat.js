@@ -79,6 +79,9 @@ window.Relay = window.Relay || {};
         if (R.isNum(m.id)) {
           chat.id = m.id;
           R.setText($("chat-id"), String(m.id));
+          // A connection that never sends a command is closed after relay.connection.idle-timeout;
+          // a chat panel that only listens has said this much.
+          if (chat.ws && chat.ws.readyState === WebSocket.OPEN) chat.ws.send(JSON.stringify({ op: "ping", ref: "keepalive" }));
           setState("open", "connected");
           log("hello", "in", "connected: your id is ", ["me", String(m.id)]);
         }
@@ -117,7 +120,8 @@ window.Relay = window.Relay || {};
         log("error", "in", ["err", "error " + str(m.code) + (m.cause ? " " + str(m.cause) : "") + ": " + str(m.text)]);
         break;
       case "pong":
-        log("pong", "in", "pong");
+        // The page's own keepalive (ref "keepalive") is not the user's business.
+        if (m.ref !== "keepalive") log("pong", "in", "pong");
         break;
       default:
         // ops this page does not know are ignored, as the protocol asks
