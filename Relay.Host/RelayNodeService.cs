@@ -15,6 +15,11 @@ namespace Relay.Host;
 internal sealed class RelayNodeService(
     ActorSystem system, NodeConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<RelayNodeService> log) : BackgroundService
 {
+    /// <summary>What the node prints on stderr when its cluster downed it (docs/cluster.md, "Partition").</summary>
+    public const string DownedLine =
+        "relay: the cluster downed this node (cut off from the majority, or downed by an operator); it has stopped. " +
+        "Restart it to rejoin the cluster.";
+
     private readonly TaskCompletionSource<RelayNode> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The node once it has started; null before (and if it could not start).</summary>
@@ -22,6 +27,16 @@ internal sealed class RelayNodeService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Downed by its cluster (a partition left it in the minority, or an operator downed it), the
+        // node's actor system ends on its own and Akka.Hosting stops the process with exit code -1
+        // (255). Without this line the log would end with the resolver's decision, unexplained.
+        _ = system.WhenTerminated.ContinueWith(
+            _ =>
+            {
+                if (CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
+                    Console.Error.WriteLine(DownedLine);
+            },
+            TaskScheduler.Default);
         try
         {
             var node = await RelayNode.StartAsync(system, configuration.Settings, stoppingToken).ConfigureAwait(false);

@@ -41,7 +41,15 @@ public sealed class NodeProcess : IAsyncDisposable
     public static Task<NodeProcess> StartAsync(params string[] args) => StartAsync(openFileLimit: null, args);
 
     /// <summary>As <see cref="StartAsync(string[])"/>, in a process that may open at most <paramref name="openFileLimit"/> files.</summary>
-    public static async Task<NodeProcess> StartAsync(int? openFileLimit, params string[] args)
+    public static Task<NodeProcess> StartAsync(int? openFileLimit, params string[] args) =>
+        StartAsync(TestProcess.OpenFileLimit(openFileLimit), args);
+
+    /// <summary>
+    /// As <see cref="StartAsync(string[])"/>, started through <paramref name="launcher"/> (see
+    /// <see cref="TestProcess.StartProject(string, IReadOnlyList{string}, string[])"/>), e.g. inside a
+    /// network namespace.
+    /// </summary>
+    public static async Task<NodeProcess> StartAsync(IReadOnlyList<string> launcher, params string[] args)
     {
         var defaults = new List<string>();
         if (!args.Contains("--port"))
@@ -51,7 +59,7 @@ public sealed class NodeProcess : IAsyncDisposable
         // Off unless asked for: every node would want port 8080.
         if (!args.Contains("--dashboard-port"))
             defaults.AddRange(["--dashboard-port", "0"]);
-        var process = TestProcess.StartProject("Relay.Host", openFileLimit, [.. defaults, .. args]);
+        var process = TestProcess.StartProject("Relay.Host", launcher, [.. defaults, .. args]);
         try
         {
             var listening = await process.WaitForLineAsync(l => l.StartsWith(ListeningLine, StringComparison.Ordinal), what: "the node's listening line");

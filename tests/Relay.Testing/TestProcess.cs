@@ -40,20 +40,34 @@ public sealed partial class TestProcess : IAsyncDisposable
     /// As <see cref="StartProject(string, string[])"/>, with the process's open-file limit (soft and
     /// hard, so the runtime cannot raise it) set to <paramref name="openFileLimit"/> if given.
     /// </summary>
-    public static TestProcess StartProject(string project, int? openFileLimit, params string[] args)
+    public static TestProcess StartProject(string project, int? openFileLimit, params string[] args) =>
+        StartProject(project, OpenFileLimit(openFileLimit), args);
+
+    /// <summary>
+    /// The launcher that sets a process's open-file limit (soft and hard) to <paramref name="limit"/>
+    /// (none when null); prlimit execs the command, so the process id stays the command's.
+    /// </summary>
+    public static IReadOnlyList<string> OpenFileLimit(int? limit) =>
+        limit is null ? [] : ["prlimit", $"--nofile={limit}:{limit}", "--"];
+
+    /// <summary>
+    /// As <see cref="StartProject(string, string[])"/>, started through <paramref name="launcher"/>: a
+    /// command that execs the rest of its arguments (<c>prlimit … --</c>, <c>ip netns exec &lt;name&gt;</c>),
+    /// so the process id stays the node's and killing it kills the node.
+    /// </summary>
+    public static TestProcess StartProject(string project, IReadOnlyList<string> launcher, params string[] args)
     {
-        var start = new ProcessStartInfo(openFileLimit is null ? "dotnet" : "prlimit")
+        var start = new ProcessStartInfo(launcher.Count == 0 ? "dotnet" : launcher[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (openFileLimit is { } limit)
+        if (launcher.Count > 0)
         {
-            // prlimit sets the limit and then execs the command: the process id stays the node's.
-            start.ArgumentList.Add($"--nofile={limit}:{limit}");
-            start.ArgumentList.Add("--");
+            foreach (var word in launcher.Skip(1))
+                start.ArgumentList.Add(word);
             start.ArgumentList.Add("dotnet");
         }
 
