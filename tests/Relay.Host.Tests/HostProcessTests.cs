@@ -108,9 +108,11 @@ public sealed class HostProcessTests
     {
         await using var node = await NodeProcess.StartAsync("--log-level", "info");
 
-        Assert.Contains(
-            node.Process.Transcript.Split('\n'),
-            line => line.Contains(" info: Relay.Actors.TcpTransport.RelayListener", StringComparison.Ordinal) && line.Contains("Listening for clients on 127.0.0.1:", StringComparison.Ordinal));
+        // The console logger writes from its own queue: the line may follow the listening line.
+        var line = await node.Process.WaitForLineAsync(
+            l => l.Contains(" info: Relay.Actors.TcpTransport.RelayListener", StringComparison.Ordinal), what: "the listener's info line");
+
+        Assert.Contains("Listening for clients on 127.0.0.1:", line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,11 +34,39 @@ public sealed partial class NetworkNamespaces : IAsyncDisposable
     {
     }
 
-    /// <summary>Why namespaces cannot be made here (not root, no <c>ip</c>), or null when they can.</summary>
+    /// <summary>Why namespaces cannot be made here (not root, no <c>ip</c>, a container without CAP_NET_ADMIN), or null when they can.</summary>
     public static string? Unavailable { get; } =
         !Environment.IsPrivilegedProcess ? "network namespaces need root (this process is not root)"
         : IpCommand is null ? "network namespaces need iproute2's ip (apt-get install -y iproute2)"
-        : null;
+        : ProbeNamespace();
+
+    /// <summary>Root is not enough inside some containers: make and remove one namespace to know.</summary>
+    private static string? ProbeNamespace()
+    {
+        var name = $"relay-probe-{Environment.ProcessId}";
+        static (int Code, string Output) Run(string arguments)
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(IpCommand!, arguments)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            var output = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
+            if (!process.WaitForExit(10_000))
+            {
+                process.Kill();
+                return (-1, "timed out");
+            }
+
+            return (process.ExitCode, output.Trim());
+        }
+
+        var (code, output) = Run($"netns add {name}");
+        if (code != 0)
+            return $"network namespaces cannot be made here (ip netns add: {output})";
+        Run($"netns delete {name}");
+        return null;
+    }
 
     /// <summary>The nodes' namespaces, in order.</summary>
     public IReadOnlyList<NamespaceHost> Hosts { get; private set; } = [];
