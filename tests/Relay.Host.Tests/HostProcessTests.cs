@@ -108,9 +108,11 @@ public sealed class HostProcessTests
     {
         await using var node = await NodeProcess.StartAsync("--log-level", "info");
 
-        // The console logger writes from its own queue: the line may follow the listening line.
-        var line = await node.Process.WaitForLineAsync(
-            l => l.Contains(" info: Relay.Actors.TcpTransport.RelayListener", StringComparison.Ordinal), what: "the listener's info line");
+        // The console logger writes from its own queue: the line may come before the listening line
+        // (already read while the node started) or after it.
+        static bool FromListener(string l) => l.Contains(" info: Relay.Actors.TcpTransport.RelayListener", StringComparison.Ordinal);
+        var line = node.Process.Transcript.Split('\n').FirstOrDefault(FromListener)
+            ?? await node.Process.WaitForLineAsync(FromListener, what: "the listener's info line");
 
         Assert.Contains("Listening for clients on 127.0.0.1:", line, StringComparison.Ordinal);
     }
