@@ -12,8 +12,6 @@ internal sealed class ClusterOverviewState(ClusterOverview overview)
 {
     private readonly Dictionary<Address, Reported> _reports = new();
 
-    public ClusterOverview Overview => overview;
-
     public void Received(Address from, NodeReport report, DateTimeOffset at)
     {
         double? inRate = null, outRate = null;
