@@ -51,7 +51,7 @@ start_node() { # I
   dotnet "$host_dll" --port $((client_port + i)) --cluster-port $((cluster_base + i)) --dashboard-port 0 \
     --seeds "$seeds" >"$log" 2>&1 &
   pid[$i]=$!
-  until grep -q "RelayChat node listening on" "$log"; do
+  until grep -qs "RelayChat node listening on" "$log"; do
     kill -0 "${pid[$i]}" 2>/dev/null || { echo "FAIL $mode: node $i exited at start; see $log"; exit 1; }
     [ $SECONDS -lt $deadline ] || { echo "FAIL $mode: node $i not ready after 60 s; see $log"; exit 1; }
     sleep 0.2
