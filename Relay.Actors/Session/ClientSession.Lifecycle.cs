@@ -33,7 +33,10 @@ public sealed partial class ClientSession
             return;
 
         StopDeliveries();
-        DropReceipts();
+        // Lines already queued for the client still go out before RECONNECT, so the receipts owed
+        // for them are sent as the socket takes them (Shutdown fails what it never took). The
+        // receipts the client awaits are forgotten: RECONNECT is its last line.
+        ForgetAwaitedReceipts();
         ServerLines.Reconnect(_output.Replies);
         _state = SessionState.Closing;
     }

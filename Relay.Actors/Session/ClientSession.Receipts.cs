@@ -105,6 +105,12 @@ public sealed partial class ClientSession
     {
         while (_owedReceipts.TryDequeue(out var owed))
             owed.ReplyTo.Tell(new ReceiptFailed(owed.ReceiptId, ReceiptFailure.Disconnected), ActorRefs.NoSender);
+        ForgetAwaitedReceipts();
+    }
+
+    /// <summary>The receipts the client awaits will not be written to it.</summary>
+    private void ForgetAwaitedReceipts()
+    {
         _receipts.Clear();
         _timers.Cancel(SessionTimer.Receipts);
     }

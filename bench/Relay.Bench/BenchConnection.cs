@@ -195,10 +195,13 @@ internal sealed class BenchConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Feeds every received line to <paramref name="sink"/> until the node closes or cancellation.</summary>
-    public async Task ReceiveAsync<TSink>(TSink sink, CancellationToken cancellation) where TSink : ILineSink
+    /// <summary>
+    /// Feeds every received line to <paramref name="sink"/> until the node closes or cancellation;
+    /// reads up to <paramref name="bufferBytes"/> at a time (less for thousands of quiet clients).
+    /// </summary>
+    public async Task ReceiveAsync<TSink>(TSink sink, CancellationToken cancellation, int bufferBytes = ReceiveBufferSize) where TSink : ILineSink
     {
-        var buffer = new byte[ReceiveBufferSize];
+        var buffer = new byte[bufferBytes];
         using var framer = new LineFramer(1024 * 1024);
         try
         {

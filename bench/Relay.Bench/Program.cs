@@ -76,9 +76,31 @@ fanout.SetAction(parse => Run(parse, options => new FanoutWorkload(options,
     parse.GetValue(receiversOption), parse.GetValue(fanoutMessagesOption), parse.GetValue(payloadOption),
     parse.GetValue(fanoutWindowOption), parse.GetValue(broadcastOption), parse.GetValue(serverOption)!).RunAsync()));
 
+var failoverClientsOption = new Option<int>("--clients") { Description = "Clients, each with every node in its list (as Relay.Client --nodes).", DefaultValueFactory = _ => 300 };
+var failoverRateOption = new Option<int>("--rate") { Description = "Total messages per second, all clients together.", DefaultValueFactory = _ => 1_500 };
+var failoverSecondsOption = new Option<double>("--seconds") { Description = "Send for at most this long.", DefaultValueFactory = _ => 120 };
+var untilFileOption = new Option<string?>("--until-file") { Description = "Stop sending as soon as this file exists (scripts/faults.sh creates it when its restarts are done)." };
+var failover = new Command("failover", "Clients that fail over between the nodes chat with receipts while the nodes are restarted from outside; every message is accounted for.")
+{
+    failoverClientsOption, failoverRateOption, failoverSecondsOption, untilFileOption,
+};
+failover.SetAction(parse => Run(parse, options => new FailoverWorkload(options,
+    parse.GetValue(failoverClientsOption), parse.GetValue(failoverRateOption), TimeSpan.FromSeconds(parse.GetValue(failoverSecondsOption)),
+    parse.GetValue(untilFileOption)).RunAsync()));
+
+var stormClientsOption = new Option<int>("--clients") { Description = "Clients on the victim node (an even number).", DefaultValueFactory = _ => 5_000 };
+var victimOption = new Option<int>("--victim") { Description = "Which of --nodes is killed (0-based).", DefaultValueFactory = _ => 0 };
+var victimPidOption = new Option<int>("--victim-pid") { Description = "The victim node's process id: the tool kills it (SIGKILL) once every client is connected.", Required = true };
+var storm = new Command("storm", "K clients on one node, which is then killed: how long until all have new ids on the others.")
+{
+    stormClientsOption, victimOption, victimPidOption, concurrencyOption,
+};
+storm.SetAction(parse => Run(parse, options => new StormWorkload(options,
+    parse.GetValue(stormClientsOption), parse.GetValue(victimOption), parse.GetValue(victimPidOption), parse.GetValue(concurrencyOption)).RunAsync()));
+
 var root = new RootCommand("RelayChat load generator. Every run is bounded in count and time and talks only to the given loopback nodes.")
 {
-    nodesOption, formatOption, limitOption, throughput, latency, conns, fanout,
+    nodesOption, formatOption, limitOption, throughput, latency, conns, fanout, failover, storm,
 };
 return await root.Parse(args).InvokeAsync();
 

@@ -27,6 +27,9 @@ public sealed partial class NetworkNamespaces : IAsyncDisposable
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(10);
     private static readonly string? IpCommand = new[] { "/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip" }.FirstOrDefault(File.Exists);
 
+    // Several networks may exist at once in one process (tests run in parallel): each has a letter.
+    private static int _created;
+
     private readonly List<string> _namespaces = new();
     private readonly List<string> _hostLinks = new();
 
@@ -117,7 +120,8 @@ public sealed partial class NetworkNamespaces : IAsyncDisposable
     private async Task BuildAsync(int count)
     {
         var (a, b) = await FreeRangeAsync();
-        var prefix = $"relay{Environment.ProcessId}";
+        var letter = (char)('a' + (Interlocked.Increment(ref _created) - 1) % 26);
+        var prefix = $"relay{Environment.ProcessId}{letter}";
         var bridge = $"{prefix}-sw";
         await AddNamespaceAsync(bridge);
         await IpAsync("-n", bridge, "link", "add", "br0", "type", "bridge");
@@ -140,7 +144,7 @@ public sealed partial class NetworkNamespaces : IAsyncDisposable
             await IpAsync("-n", name, "link", "set", ClusterLink, "up");
 
             // Client link: a point-to-point /30 between this namespace and the node's.
-            var hostLink = $"rly{Environment.ProcessId}c{i}";
+            var hostLink = $"rly{Environment.ProcessId}{letter}{i}";
             await IpAsync("link", "add", hostLink, "type", "veth", "peer", "name", ClientLink, "netns", name);
             _hostLinks.Add(hostLink);
             var near = IPAddress.Parse($"10.{a}.{b + 1}.{4 * i + 1}");
@@ -251,10 +255,10 @@ public sealed partial class NetworkNamespaces : IAsyncDisposable
             : throw new InvalidOperationException($"ip {string.Join(' ', args)} failed ({process.ExitCode}): {(await error).Trim()}");
     }
 
-    [GeneratedRegex(@"^relay(\d+)-(sw|n\d+)$")]
+    [GeneratedRegex(@"^relay(\d+)[a-z]-(sw|n\d+)$")]
     private static partial Regex OurNamespace();
 
-    [GeneratedRegex(@"^rly(\d+)c\d+$")]
+    [GeneratedRegex(@"^rly(\d+)[a-z]\d+$")]
     private static partial Regex OurLink();
 }
 

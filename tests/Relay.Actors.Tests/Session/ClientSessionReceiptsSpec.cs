@@ -49,6 +49,22 @@ public sealed class ClientSessionReceiptsSpec : TestKit
     }
 
     [Fact]
+    public void Confirms_a_line_written_out_before_its_node_tells_the_target_to_reconnect_as_delivered()
+    {
+        var (sender, target) = TwoClients();
+
+        sender.Input("TOACK:a1:2:hello\n");
+        target.ProcessMailbox();
+        // The node leaves while the line is queued for the target: it still goes out, before RECONNECT.
+        target.Session.Handle(NodeLeaving.Instance);
+        Assert.Equal("FROM:1:hello\nRECONNECT:node leaving the cluster; connect to another node\n", target.TakeOutput());
+        Assert.True(target.Closed);
+        sender.ProcessMailbox();
+
+        Assert.Equal("DELIVERED:a1\n", sender.TakeOutput());
+    }
+
+    [Fact]
     public void Reports_a_target_that_is_not_connected_at_once()
     {
         var client = new SessionHarness(this).WithKnownBlocks().Register(1);

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using Relay.Client;
+
+namespace Relay.Bench;
+
+/// <summary>
+/// One client of the failover workload: a <see cref="RelayClient"/> that, when its node goes away,
+/// connects to the next one that answers exactly as the console client's <c>--nodes</c> does
+/// (<see cref="NodeList"/>, five passes a second apart), and chats with receipts meanwhile.
+/// </summary>
+internal sealed class FailoverClient(int index, NodeList nodes, MessageLedger ledger, long[] directory)
+{
+    private const int FailoverRounds = 5;
+
+    private readonly List<TimeSpan> _failovers = new();
+    private volatile Connection? _connection;
+    private volatile bool _finished;
+    private TaskCompletionSource? _pong;
+    private int _seq;
+
+    /// <summary>Times from losing a node to the next id, one per failover.</summary>
+    public IReadOnlyList<TimeSpan> Failovers => _failovers;
+
+    /// <summary><c>RECONNECT</c> lines received.</summary>
+    public int ReconnectsAsked { get; private set; }
+
+    /// <summary>Error lines that were not receipts (none expected).</summary>
+    public int OtherErrors { get; private set; }
+
+    /// <summary>No node answered within the failover rounds: the client gave up.</summary>
+    public bool Stranded { get; private set; }
+
+    /// <summary>The number of the connection in use (1 for the first).</summary>
+    public int ConnectionNumber => _connection?.Number ?? 0;
+
+    public async Task ConnectAsync(CancellationToken cancellation)
+    {
+        var client = await nodes.ConnectAsync(rounds: FailoverRounds, cancellation: cancellation).ConfigureAwait(false);
+        _connection = new Connection(client, 1);
+        Volatile.Write(ref directory[index], client.Id);
+    }
+
+    /// <summary>Reads until the end of the run, failing over whenever the connection ends.</summary>
+    public async Task ReceiveAsync(CancellationToken cancellation)
+    {
+        while (_connection is { } connection)
+        {
+            try
+            {
+                await foreach (var received in connection.Client.ReadAllAsync(cancellation).ConfigureAwait(false))
+                    Handle(connection, received);
+            }
+            catch (RelayConnectionException)
+            {
+                // Reset rather than closed: the same as a close here.
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (_finished)
+                return;
+            await FailOverAsync(connection, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A message to the next client's current id every <paramref name="interval"/>, until <paramref name="stop"/>.</summary>
+    public async Task SendAsync(TimeSpan interval, int clients, CancellationToken stop)
+    {
+        // Spread the clients' sends over the interval.
+        var ticks = Stopwatch.GetTimestamp() + (long)(Random.Shared.NextDouble() * interval.TotalSeconds * Stopwatch.Frequency);
+        while (!stop.IsCancellationRequested)
+        {
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), ticks);
+            try
+            {
+                if (wait > TimeSpan.Zero)
+                    await Task.Delay(wait, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            ticks += (long)(interval.TotalSeconds * Stopwatch.Frequency);
+            var peer = Volatile.Read(ref directory[(index + 1) % clients]);
+            // Between connections (ours or the peer's) there is nobody to write to.
+            if (_connection is not { Leaving: false } connection || peer == 0)
+                continue;
+            var seq = _seq++;
+            ledger.Sending(index, seq, connection.Number);
+            try
+            {
+                await connection.Client.SendWithReceiptAsync(Reference(seq), peer, $"{index}:{seq}", stop).ConfigureAwait(false);
+            }
+            catch (Exception error) when (error is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+            {
+                ledger.NotSent(index, seq);
+            }
+        }
+    }
+
+    /// <summary>At the end: true when the client is connected and its node answers a PING.</summary>
+    public async Task<bool> AnswersAsync(TimeSpan within)
+    {
+        if (_connection is not { } connection)
+            return false;
+        _pong = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            await connection.Client.PingAsync().ConfigureAwait(false);
+            await _pong.Task.WaitAsync(within).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception error) when (error is SocketException or IOException or ObjectDisposedException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Ends the run: no more failovers, and the connection closes.</summary>
+    public async Task CloseAsync()
+    {
+        _finished = true;
+        if (_connection is { } connection)
+            await connection.Client.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static string Reference(int seq) => "m" + seq.ToString(CultureInfo.InvariantCulture);
+
+    private static int SeqOf(string reference) => int.Parse(reference.AsSpan(1), CultureInfo.InvariantCulture);
+
+    private void Handle(Connection connection, RelayEvent received)
+    {
+        switch (received)
+        {
+            case MessageReceived message:
+                var colon = message.Text.IndexOf(':', StringComparison.Ordinal);
+                ledger.Received(int.Parse(message.Text.AsSpan(0, colon), CultureInfo.InvariantCulture), int.Parse(message.Text.AsSpan(colon + 1), CultureInfo.InvariantCulture));
+                break;
+            case DeliveryConfirmed delivered:
+                ledger.Delivered(index, SeqOf(delivered.Reference));
+                break;
+            case DeliveryFailed failed:
+                ledger.NotDelivered(index, SeqOf(failed.Reference), failed.Cause);
+                break;
+            case ReconnectRequested:
+                // Its node is leaving: anything written now would not be read.
+                connection.Leaving = true;
+                ReconnectsAsked++;
+                break;
+            case PongReceived:
+                _pong?.TrySetResult();
+                break;
+            case ErrorReceived:
+                OtherErrors++;
+                break;
+        }
+    }
+
+    private async Task FailOverAsync(Connection lost, CancellationToken cancellation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        lost.Leaving = true;
+        Volatile.Write(ref directory[index], 0);
+        await lost.Client.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            var client = await nodes.ConnectAsync(skipCurrent: true, rounds: FailoverRounds, cancellation).ConfigureAwait(false);
+            _connection = new Connection(client, lost.Number + 1);
+            Volatile.Write(ref directory[index], client.Id);
+            _failovers.Add(Stopwatch.GetElapsedTime(started));
+        }
+        catch (Exception error) when (error is RelayConnectionException or OperationCanceledException)
+        {
+            Stranded = true;
+            _connection = null;
+        }
+    }
+
+    private sealed class Connection(RelayClient client, int number)
+    {
+        public RelayClient Client { get; } = client;
+
+        public int Number { get; } = number;
+
+        public volatile bool Leaving;
+    }
+}
