@@ -188,7 +188,7 @@ public sealed class RelayNode : IAsyncDisposable
     {
         var overview = new ClusterOverview(system, services.Local, services.Routes, services.Blocks);
         system.ActorOf(
-            OverviewReporter.Props(new ClusterOverviewState(overview), services.Counters, services.Local, services.Routes, clientEndpoint.ToString(), settings.Dashboard.ReportInterval),
+            OverviewReporter.Props(new ClusterOverviewState(overview), services, clientEndpoint.ToString(), settings.Dashboard.ReportInterval),
             OverviewReporter.Name);
         return overview;
     }
@@ -249,7 +249,8 @@ public sealed class RelayNode : IAsyncDisposable
         var allocator = system.ActorOf(
             ClusterSingletonProxy.Props("/user/id-allocator", ClusterSingletonProxySettings.Create(system)),
             "id-allocator-proxy");
-        var pool = system.ActorOf(IdPool.Props(allocator, blocks, settings.Cluster.IdLowWater, timeout * 2), "id-pool");
+        var release = new IdPoolRelease(cluster.SelfUniqueAddress.Uid, local, settings.Connection.RegisterTimeout * 2, settings.Cluster.IdReleaseInterval);
+        var pool = system.ActorOf(IdPool.Props(allocator, blocks, settings.Cluster.IdLowWater, timeout * 2, release), "id-pool");
 
         var registry = await ClusterSharding.Get(system).StartAsync(
             RegistryTypeName,

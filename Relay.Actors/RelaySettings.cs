@@ -151,6 +151,7 @@ public sealed record ConnectionSettings(
     /// <summary>The tokens clients must present first (relay.auth); <see cref="ClientAuthentication.None"/> when off.</summary>
     public ClientAuthentication Auth { get; init; } = ClientAuthentication.None;
 
+
     /// <summary>Reads <c>relay.connection</c>.</summary>
     public static ConnectionSettings Create(Config config)
     {
@@ -231,7 +232,9 @@ public sealed record ConnectionSettings(
 /// <param name="MajorityTimeout">Timeout of majority reads and writes of the lease table.</param>
 /// <param name="LeaveTimeout">How long a leaving node waits for its clients to take the reconnect line.</param>
 /// <param name="EmptyRegistryIdle">How long an empty registry entity lives before it stops.</param>
-public sealed record ClusterSettings(int IdBlockSize, int IdLowWater, TimeSpan MajorityTimeout, TimeSpan LeaveTimeout, TimeSpan EmptyRegistryIdle)
+/// <param name="IdReleaseInterval">How often a node gives back the used-up id blocks whose clients have all left.</param>
+public sealed record ClusterSettings(
+    int IdBlockSize, int IdLowWater, TimeSpan MajorityTimeout, TimeSpan LeaveTimeout, TimeSpan EmptyRegistryIdle, TimeSpan IdReleaseInterval)
 {
     /// <summary>Reads <c>relay.cluster</c>.</summary>
     public static ClusterSettings Create(Config config)
@@ -243,7 +246,10 @@ public sealed record ClusterSettings(int IdBlockSize, int IdLowWater, TimeSpan M
             section.GetInt("id-low-water"),
             section.GetTimeSpan("majority-timeout"),
             section.GetTimeSpan("leave-timeout"),
-            section.GetTimeSpan("empty-registry-idle"));
+            section.GetTimeSpan("empty-registry-idle"),
+            section.GetTimeSpan("id-release-interval"));
+        if (settings.IdReleaseInterval <= TimeSpan.Zero)
+            throw new ConfigurationException($"relay.cluster.id-release-interval ({settings.IdReleaseInterval}) must be positive.");
         if (settings.IdBlockSize < 1 || settings.IdLowWater < 0 || settings.IdLowWater > settings.IdBlockSize)
             throw new ConfigurationException(
                 $"relay.cluster: id-block-size ({settings.IdBlockSize}) must be positive and id-low-water ({settings.IdLowWater}) between 0 and it.");

@@ -42,6 +42,8 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
     private const string NodeReportManifest = "W";
     private const string ClientDetailsRequestManifest = "X";
     private const string ClientDetailsReplyManifest = "Y";
+    private const string ReleaseBlocksManifest = "G";
+    private const string BlocksReleasedManifest = "J";
 
     /// <summary>Unique among the node's serializers; Akka reserves 0–100.</summary>
     public override int Identifier => 7301;
@@ -70,6 +72,8 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
         NodeReport => NodeReportManifest,
         ClientDetailsRequest => ClientDetailsRequestManifest,
         ClientDetailsReply => ClientDetailsReplyManifest,
+        ReleaseBlocks => ReleaseBlocksManifest,
+        BlocksReleased => BlocksReleasedManifest,
         _ => throw new ArgumentException($"RelaySerializer cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -89,7 +93,7 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
             case ClientRegistered registered:
                 return Longs(registered.ClientId);
             case LeaseBlock lease:
-                return WithActor(0, lease.Requester);
+                return WithActor(lease.Incarnation, lease.Requester);
             case BlockLeased leased:
                 return Longs(leased.Block);
             case RelayBatch batch:
@@ -120,6 +124,10 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
                 return Longs(request.Ids);
             case ClientDetailsReply reply:
                 return OverviewBytes.Of(reply);
+            case ReleaseBlocks release:
+                return Longs([release.Incarnation, .. release.Blocks]);
+            case BlocksReleased released:
+                return Longs(released.Blocks);
             default:
                 throw new ArgumentException($"RelaySerializer cannot serialize {obj.GetType()}", nameof(obj));
         }
@@ -133,7 +141,7 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
         BarrierManifest => new BlockBarrier(Long(bytes, 0), Long(bytes, 1)),
         RegisterManifest => new RegisterClient(Long(bytes, 0), Actor(bytes)),
         RegisteredManifest => new ClientRegistered(Long(bytes, 0)),
-        LeaseManifest => new LeaseBlock(Actor(bytes)),
+        LeaseManifest => new LeaseBlock(Actor(bytes), Long(bytes, 0)),
         LeasedManifest => new BlockLeased(Long(bytes, 0)),
         BatchManifest => new RelayBatch(Long(bytes, 0), Long(bytes, 1), bytes.AsSpan(16).ToArray()),
         AckedEnvelopeManifest => AckedEnvelopeFrom(bytes),
@@ -147,7 +155,9 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
         PresenceSnapshotManifest => SnapshotFrom(bytes),
         FanoutHelloManifest => new FanoutHello(bytes[0] == 1),
         NodeReportManifest => OverviewBytes.ReportFrom(bytes),
-        ClientDetailsRequestManifest => new ClientDetailsRequest(Enumerable.Range(0, bytes.Length / 8).Select(i => Long(bytes, i)).ToArray()),
+        ClientDetailsRequestManifest => new ClientDetailsRequest(LongsFrom(bytes, 0)),
+        ReleaseBlocksManifest => new ReleaseBlocks(Long(bytes, 0), LongsFrom(bytes, 1)),
+        BlocksReleasedManifest => new BlocksReleased(LongsFrom(bytes, 0)),
         ClientDetailsReplyManifest => OverviewBytes.ReplyFrom(bytes),
         _ => throw new ArgumentException($"Unknown manifest '{manifest}': is this node older than the sender?"),
     };
@@ -230,6 +240,9 @@ public sealed class RelaySerializer(ExtendedActorSystem system) : SerializerWith
     }
 
     private static long Long(byte[] bytes, int index) => BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(index * 8));
+
+    private static long[] LongsFrom(byte[] bytes, int first) =>
+        Enumerable.Range(first, bytes.Length / 8 - first).Select(i => Long(bytes, i)).ToArray();
 
     private static byte[] WithActor(long value, IActorRef actor)
     {

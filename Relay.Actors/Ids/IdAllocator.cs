@@ -1,22 +1,23 @@
-using System.Globalization;
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.DistributedData;
 using Akka.Event;
 
 namespace Relay.Actors.Ids;
 
 /// <summary>
-/// The cluster singleton that leases blocks of client ids to nodes. Its high-water mark is the
-/// lease table in Distributed Data, written to a majority before a lease is handed out and read
-/// from a majority when a new incarnation starts, so a crash of its node never lets a block be
-/// leased twice.
+/// The cluster singleton that leases blocks of client ids to nodes, and removes the leases that
+/// are of no more use: blocks their node released, and every block of a node that left.
 /// </summary>
+/// <remarks>
+/// Its state is the <see cref="LeaseTable"/> in Distributed Data, written to a majority before a
+/// lease is handed out and read from a majority when a new incarnation starts, so a crash of its
+/// node never lets a block be leased twice.
+/// </remarks>
 internal sealed class IdAllocator : ReceiveActor, IWithStash, IWithTimers
 {
-    /// <summary>Block number → address of the node that leased it. Read by every node to route.</summary>
-    public static readonly LWWDictionaryKey<string, string> LeasesKey = new("relay-id-leases");
-
     private const string RetryLoad = "retry-load";
+    private const string RetryPrune = "retry-prune";
 
     private readonly TimeSpan _timeout;
     private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
@@ -37,16 +38,21 @@ internal sealed class IdAllocator : ReceiveActor, IWithStash, IWithTimers
     /// <summary>Props for the singleton.</summary>
     public static Props Props(TimeSpan majorityTimeout) => Akka.Actor.Props.Create(() => new IdAllocator(majorityTimeout));
 
-    protected override void PreStart() => Load();
+    protected override void PreStart()
+    {
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+        Load();
+    }
 
-    private void Load() => _replicator.Tell(Dsl.Get(LeasesKey, new ReadMajority(_timeout)));
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    private void Load() => _replicator.Tell(Dsl.Get(LeaseTable.Key, new ReadMajority(_timeout)));
 
     private void Loading()
     {
         Receive<GetSuccess>(success =>
         {
-            var leases = success.Get(LeasesKey);
-            _nextBlock = leases.Entries.Keys.Select(key => long.Parse(key, CultureInfo.InvariantCulture) + 1).DefaultIfEmpty(0).Max();
+            _nextBlock = LeaseTable.NextBlock(success.Get(LeaseTable.Key));
             StartServing();
         });
         Receive<NotFound>(_ => StartServing());
@@ -57,13 +63,16 @@ internal sealed class IdAllocator : ReceiveActor, IWithStash, IWithTimers
             Timers.StartSingleTimer(RetryLoad, RetryLoad, _timeout);
         });
         Receive<string>(message => message == RetryLoad, _ => Load());
-        Receive<LeaseBlock>(_ => Stash.Stash());
+        // Serving starts with a prune of every incarnation that is not a member.
+        Receive<ClusterEvent.MemberRemoved>(_ => { });
+        ReceiveAny(_ => Stash.Stash());
     }
 
     private void StartServing()
     {
         _log.Info("Id allocator serving from block {0}", _nextBlock);
         Become(Serving);
+        PruneDeparted();
         Stash.UnstashAll();
     }
 
@@ -72,28 +81,79 @@ internal sealed class IdAllocator : ReceiveActor, IWithStash, IWithTimers
         Receive<LeaseBlock>(request =>
         {
             var block = _nextBlock++;
-            var owner = request.Requester.Path.Address.HasLocalScope ? _cluster.SelfAddress : request.Requester.Path.Address;
-            _replicator.Tell(Dsl.Update(
-                LeasesKey,
-                LWWDictionary<string, string>.Empty,
-                new WriteMajority(_timeout),
-                request: new PendingLease(block, request.Requester),
-                modify: leases => leases.SetItem(_cluster, block.ToString(CultureInfo.InvariantCulture), owner.ToString())));
+            var node = request.Requester.Path.Address.HasLocalScope ? _cluster.SelfAddress : request.Requester.Path.Address;
+            var owner = new LeaseOwner(node, request.Incarnation);
+            Write(new PendingLease(block, request.Requester), table => LeaseTable.WithLease(table, _cluster, block, owner));
         });
+        Receive<ReleaseBlocks>(release =>
+        {
+            var node = Sender.Path.Address.HasLocalScope ? _cluster.SelfAddress : Sender.Path.Address;
+            var owner = new LeaseOwner(node, release.Incarnation);
+            var blocks = release.Blocks.ToHashSet();
+            // Only the incarnation that leased a block gives it back: a late release from a dead
+            // incarnation cannot remove a lease its address's next incarnation holds.
+            Write(new PendingRelease(release.Blocks, Sender), table => LeaseTable.Without(table, _cluster, (block, leasedTo) => leasedTo == owner && blocks.Contains(block)));
+        });
+        Receive<ClusterEvent.MemberRemoved>(removed =>
+        {
+            var gone = removed.Member.UniqueAddress;
+            Write(PendingPrune.Instance, table => LeaseTable.Without(table, _cluster, (_, owner) => owner.Is(gone)));
+        });
+        Receive<string>(message => message == RetryPrune, _ => PruneDeparted());
         Receive<UpdateSuccess>(success =>
         {
-            var lease = (PendingLease)success.Request!;
-            lease.Requester.Tell(new BlockLeased(lease.Block));
+            switch (success.Request)
+            {
+                case PendingLease lease:
+                    lease.Requester.Tell(new BlockLeased(lease.Block));
+                    break;
+                case PendingRelease release:
+                    release.Requester.Tell(new BlocksReleased(release.Blocks));
+                    break;
+            }
         });
         Receive<IUpdateFailure>(failure =>
         {
-            // The write may still reach a majority later, so the block is burnt, never reused;
-            // the pool asks again.
-            var lease = (PendingLease)failure.Request!;
             var cause = failure is ModifyFailure modify ? modify.Cause : null;
-            _log.Warning(cause, "Lease of id block {0} not confirmed by a majority ({1}); the node will ask again", lease.Block, failure.GetType().Name);
+            switch (failure.Request)
+            {
+                case PendingLease lease:
+                    // The write may still reach a majority later, so the block is burnt, never
+                    // reused; the pool asks again.
+                    _log.Warning(cause, "Lease of id block {0} not confirmed by a majority ({1}); the node will ask again", lease.Block, failure.GetType().Name);
+                    break;
+                case PendingRelease:
+                    // The pool gives the blocks back again at its next check.
+                    _log.Debug("Release of id blocks not confirmed by a majority ({0})", failure.GetType().Name);
+                    break;
+                default:
+                    _log.Warning(cause, "Leases of departed nodes not removed ({0}); retrying", failure.GetType().Name);
+                    Timers.StartSingleTimer(RetryPrune, RetryPrune, _timeout);
+                    break;
+            }
         });
     }
 
+    /// <summary>
+    /// Removes the leases of every incarnation that is not a member any more. Removal is final in
+    /// Akka.Cluster (a member never comes back; a restarted node joins as a new incarnation), and
+    /// this singleton's node sees every member that could have leased a block.
+    /// </summary>
+    private void PruneDeparted()
+    {
+        var members = _cluster.State.Members.Select(member => member.UniqueAddress).ToList();
+        Write(PendingPrune.Instance, table => LeaseTable.Without(table, _cluster, (_, owner) => !members.Exists(owner.Is)));
+    }
+
+    private void Write(object request, Func<LWWDictionary<string, string>, LWWDictionary<string, string>> modify) =>
+        _replicator.Tell(Dsl.Update(LeaseTable.Key, LWWDictionary<string, string>.Empty, new WriteMajority(_timeout), request: request, modify: modify));
+
     private sealed record PendingLease(long Block, IActorRef Requester);
+
+    private sealed record PendingRelease(long[] Blocks, IActorRef Requester);
+
+    private sealed record PendingPrune
+    {
+        public static readonly PendingPrune Instance = new();
+    }
 }

@@ -24,6 +24,7 @@ public sealed class NodeCounters
     private long _bytesOut;
     private long _slowConsumers;
     private long _crossNodeBatches;
+    private long _registryShards;
 
     /// <summary>One-to-one messages (<c>TO:</c>, <c>TOACK:</c>) clients of this node sent.</summary>
     public long OneToOne => Volatile.Read(ref _oneToOne);
@@ -78,6 +79,11 @@ public sealed class NodeCounters
     internal void AddBytesOut(long bytes) => Interlocked.Add(ref _bytesOut, bytes);
 
     internal void CountSlowConsumer() => Interlocked.Increment(ref _slowConsumers);
+
+    /// <summary>Shards of the client registry this node hosts, as last counted (once per overview report).</summary>
+    public long RegistryShards => Volatile.Read(ref _registryShards);
+
+    internal void SetRegistryShards(long shards) => Volatile.Write(ref _registryShards, shards);
 
     internal void CountCrossNodeBatches(int batches) => Interlocked.Add(ref _crossNodeBatches, batches);
 

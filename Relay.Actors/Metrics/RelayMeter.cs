@@ -66,6 +66,11 @@ public sealed class RelayMeter : IDisposable
         _meter.CreateObservableGauge(
             "relay.registry.id_blocks", () => routes.BlocksOf(cluster.SelfAddress), "{block}", "Id blocks this node holds.");
         _meter.CreateObservableGauge(
+            "relay.registry.id_leases", () => routes.LeasedBlocks, "{block}",
+            "Id blocks leased in the whole cluster (the lease table), as this node knows it.");
+        _meter.CreateObservableGauge(
+            "relay.registry.shards", () => counters.RegistryShards, "{shard}", "Registry shards this node hosts (one per id block in use).");
+        _meter.CreateObservableGauge(
             "relay.cluster.members",
             () =>
             {

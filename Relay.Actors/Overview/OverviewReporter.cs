@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Cluster.Sharding;
 using Relay.Actors.Metrics;
 using Relay.Actors.Registry;
 using Relay.Actors.Session;
@@ -21,28 +22,31 @@ internal sealed class OverviewReporter : ReceiveActor, IWithTimers
     private readonly NodeCounters _counters;
     private readonly LocalClients _local;
     private readonly RoutingTable _routes;
+    private readonly IActorRef _registry;
     private readonly string _clientEndpoint;
     private readonly TimeSpan _interval;
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
 
-    public OverviewReporter(ClusterOverviewState state, NodeCounters counters, LocalClients local, RoutingTable routes, string clientEndpoint, TimeSpan interval)
+    public OverviewReporter(ClusterOverviewState state, NodeServices services, string clientEndpoint, TimeSpan interval)
     {
         _state = state;
-        _counters = counters;
-        _local = local;
-        _routes = routes;
+        _counters = services.Counters;
+        _local = services.Local;
+        _routes = services.Routes;
+        _registry = services.Registry;
         _clientEndpoint = clientEndpoint;
         _interval = interval;
         Receive<Tick>(_ => ReportAndPublish());
         Receive<NodeReport>(report => _state.Received(Sender.Path.Address, report, DateTimeOffset.UtcNow));
         Receive<ClientDetailsRequest>(request => Sender.Tell(Details(request.Ids)));
+        Receive<ShardRegionStats>(stats => _counters.SetRegistryShards(stats.Stats.Count));
     }
 
     /// <summary>Set by Akka before PreStart.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ClusterOverviewState state, NodeCounters counters, LocalClients local, RoutingTable routes, string clientEndpoint, TimeSpan interval) =>
-        Akka.Actor.Props.Create(() => new OverviewReporter(state, counters, local, routes, clientEndpoint, interval));
+    public static Props Props(ClusterOverviewState state, NodeServices services, string clientEndpoint, TimeSpan interval) =>
+        Akka.Actor.Props.Create(() => new OverviewReporter(state, services, clientEndpoint, interval));
 
     protected override void PreStart()
     {
@@ -52,6 +56,8 @@ internal sealed class OverviewReporter : ReceiveActor, IWithTimers
 
     private void ReportAndPublish()
     {
+        // Counted for the metrics (relay_registry_shards): the region asks each of its shards.
+        _registry.Tell(GetShardRegionStats.Instance, Self);
         var report = new NodeReport(
             _clientEndpoint,
             _local.Count,

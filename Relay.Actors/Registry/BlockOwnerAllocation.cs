@@ -7,7 +7,8 @@ namespace Relay.Actors.Registry;
 
 /// <summary>
 /// Places the registry shard of each id block on the node that leased the block, and never moves
-/// it: the entity points at that node's sockets, which cannot move either.
+/// it: the entity points at that node's sockets, which cannot move either. Shards of retired
+/// blocks are stopped.
 /// </summary>
 /// <remarks>
 /// A block that nobody leased, or whose node has left the cluster for good, goes to the requesting
@@ -22,6 +23,10 @@ namespace Relay.Actors.Registry;
 internal sealed class BlockOwnerAllocation(RoutingTable table, IActorRef leaseDirectory, Address selfAddress, TimeSpan timeout)
     : IShardAllocationStrategy
 {
+    // Hand-offs per rebalance round (akka.cluster.sharding.rebalance-interval), so that a backlog
+    // after a long outage is worked off in steps rather than in one burst of coordinator writes.
+    private const int MostRetiredAtOnce = 100;
+
     public async Task<IActorRef> AllocateShard(
         IActorRef requester, string shardId, IImmutableDictionary<IActorRef, IImmutableList<string>> currentShardAllocations)
     {
@@ -50,9 +55,20 @@ internal sealed class BlockOwnerAllocation(RoutingTable table, IActorRef leaseDi
             ?? throw new InvalidOperationException($"Id block {block} was leased by {owner}, whose registry has not joined the coordinator yet; its shard is placed there once it does.");
     }
 
+    /// <summary>
+    /// Never moves a shard to another node; hands off (stops) the shards of retired blocks, whose
+    /// ids can never be connected again, so the coordinator's state and the shards follow the
+    /// blocks in use. A message for such a block later is answered by an empty shard placed anew.
+    /// </summary>
     public Task<IImmutableSet<string>> Rebalance(
-        IImmutableDictionary<IActorRef, IImmutableList<string>> currentShardAllocations, IImmutableSet<string> rebalanceInProgress) =>
-        Task.FromResult<IImmutableSet<string>>(ImmutableHashSet<string>.Empty);
+        IImmutableDictionary<IActorRef, IImmutableList<string>> currentShardAllocations, IImmutableSet<string> rebalanceInProgress)
+    {
+        var retired = currentShardAllocations.Values
+            .SelectMany(shards => shards)
+            .Where(shard => !rebalanceInProgress.Contains(shard) && table.IsRetired(long.Parse(shard, CultureInfo.InvariantCulture)))
+            .Take(MostRetiredAtOnce);
+        return Task.FromResult<IImmutableSet<string>>(retired.ToImmutableHashSet());
+    }
 
     private Address AddressOf(IActorRef region) =>
         region.Path.Address.HasLocalScope ? selfAddress : region.Path.Address;

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
@@ -53,7 +52,7 @@ internal sealed class LeaseDirectory : ReceiveActor
         _table = table;
         _timeout = majorityTimeout;
 
-        Receive<Changed>(changed => Apply(changed.Get(IdAllocator.LeasesKey)));
+        Receive<Changed>(changed => Apply(changed.Get(LeaseTable.Key)));
         Receive<ResolveBlock>(resolve =>
         {
             _waiting.Add(new PendingResolve(resolve.Block, Sender));
@@ -62,7 +61,7 @@ internal sealed class LeaseDirectory : ReceiveActor
         });
         Receive<GetSuccess>(success =>
         {
-            Apply(success.Get(IdAllocator.LeasesKey));
+            Apply(success.Get(LeaseTable.Key));
             Answer();
         });
         Receive<NotFound>(_ => Answer());
@@ -111,7 +110,7 @@ internal sealed class LeaseDirectory : ReceiveActor
 
     protected override void PreStart()
     {
-        _replicator.Tell(Dsl.Subscribe(IdAllocator.LeasesKey, Self));
+        _replicator.Tell(Dsl.Subscribe(LeaseTable.Key, Self));
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
         Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
@@ -129,9 +128,8 @@ internal sealed class LeaseDirectory : ReceiveActor
         member.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving;
 
     private void Apply(LWWDictionary<string, string> leases) =>
-        _table.SetOwners(leases.Entries.ToImmutableDictionary(
-            entry => long.Parse(entry.Key, CultureInfo.InvariantCulture),
-            entry => Address.Parse(entry.Value)));
+        _table.SetOwners(
+            LeaseTable.Leases(leases).ToImmutableDictionary(lease => lease.Block, lease => lease.Owner.Address), LeaseTable.NextBlock(leases));
 
     private void PublishReachable()
     {
@@ -144,7 +142,7 @@ internal sealed class LeaseDirectory : ReceiveActor
         _reading = _waiting;
         _waiting = [];
         _table.CountMajorityRead();
-        _replicator.Tell(Dsl.Get(IdAllocator.LeasesKey, new ReadMajority(_timeout)));
+        _replicator.Tell(Dsl.Get(LeaseTable.Key, new ReadMajority(_timeout)));
     }
 
     /// <summary>The read in flight is done: answer its lookups, and start the next for those that came meanwhile.</summary>

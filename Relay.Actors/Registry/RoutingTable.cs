@@ -32,6 +32,7 @@ public sealed class RoutingTable(Address self)
     private volatile ImmutableDictionary<long, Address> _owners = ImmutableDictionary<long, Address>.Empty;
     private volatile ImmutableHashSet<Address> _reachable = ImmutableHashSet<Address>.Empty;
     private volatile ImmutableHashSet<Address> _members = ImmutableHashSet<Address>.Empty;
+    private long _nextBlock;
     private long _majorityReads;
 
     /// <summary>How many times this node has read the lease table from a majority (to look up blocks it did not know).</summary>
@@ -56,10 +57,27 @@ public sealed class RoutingTable(Address self)
     /// </summary>
     public bool IsMember(Address node) => _members.Contains(node);
 
+    /// <summary>How many blocks are leased in the whole cluster, as far as this node knows.</summary>
+    public int LeasedBlocks => _owners.Count;
+
     /// <summary>How many blocks <paramref name="node"/> holds, as far as this node knows.</summary>
     public int BlocksOf(Address node) => _owners.Count(pair => pair.Value == node);
 
-    internal void SetOwners(ImmutableDictionary<long, Address> owners) => _owners = owners;
+    /// <summary>
+    /// Whether <paramref name="block"/> was leased once and its lease is gone (given back by its
+    /// node, or its node left): none of its ids can be connected, now or ever.
+    /// </summary>
+    /// <remarks>
+    /// The high-water mark and each lease are written in one update, so a table that has the mark
+    /// past a block has the block's lease too, unless it was removed since.
+    /// </remarks>
+    public bool IsRetired(long block) => block < Interlocked.Read(ref _nextBlock) && !_owners.ContainsKey(block);
+
+    internal void SetOwners(ImmutableDictionary<long, Address> owners, long nextBlock)
+    {
+        _owners = owners;
+        Interlocked.Exchange(ref _nextBlock, nextBlock);
+    }
 
     internal void CountMajorityRead() => Interlocked.Increment(ref _majorityReads);
 

@@ -190,13 +190,13 @@ public sealed class DashboardHttpTests
 
         var metrics = await dashboard.Http.GetStringAsync("/metrics");
 
-        Assert.Equal(2, Sample(metrics, "relay_connections{", "transport=\"tcp\""));
-        Assert.Equal(2, Sample(metrics, "relay_messages_sent_total{", "kind=\"one_to_one\""));
-        Assert.Equal(1, Sample(metrics, "relay_messages_sent_total{", "kind=\"broadcast\""));
-        Assert.Equal(3, Sample(metrics, "relay_messages_delivered_total{", ""));
-        Assert.Equal(1, Sample(metrics, "relay_errors_total{", "code=\"UNKNOWN_COMMAND\""));
-        Assert.True(Sample(metrics, "relay_client_received_bytes_total{", "") > 0);
-        Assert.Equal(1, Sample(metrics, "relay_cluster_members{", "status=\"up\""));
+        Assert.Equal(2, DashboardClient.Sample(metrics, "relay_connections{", "transport=\"tcp\""));
+        Assert.Equal(2, DashboardClient.Sample(metrics, "relay_messages_sent_total{", "kind=\"one_to_one\""));
+        Assert.Equal(1, DashboardClient.Sample(metrics, "relay_messages_sent_total{", "kind=\"broadcast\""));
+        Assert.Equal(3, DashboardClient.Sample(metrics, "relay_messages_delivered_total{", ""));
+        Assert.Equal(1, DashboardClient.Sample(metrics, "relay_errors_total{", "code=\"UNKNOWN_COMMAND\""));
+        Assert.True(DashboardClient.Sample(metrics, "relay_client_received_bytes_total{", "") > 0);
+        Assert.Equal(1, DashboardClient.Sample(metrics, "relay_cluster_members{", "status=\"up\""));
         Assert.DoesNotContain($"\"{aId}\"", metrics, StringComparison.Ordinal);
         // Valid exposition, and nothing to lint in the relay's own names (the runtime's dotnet_*_count
         // gauges are .NET's names, which promtool's naming lint dislikes).
@@ -325,12 +325,5 @@ public sealed class DashboardHttpTests
             using var response = await dashboard.Http.GetAsync(script);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
-    }
-
-    private static double Sample(string exposition, string prefix, string label)
-    {
-        var line = exposition.Split('\n').SingleOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal))
-            ?? throw new Xunit.Sdk.XunitException($"no sample {prefix}…{label}… in\n{exposition}");
-        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
     }
 }

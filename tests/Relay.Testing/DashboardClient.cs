@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 
@@ -47,6 +48,21 @@ public sealed class DashboardClient : IDisposable
 
         throw new TimeoutException($"{what}: {path} never showed it; last answer {last}");
     }
+
+    /// <summary>
+    /// The value of the one sample in a Prometheus <paramref name="exposition"/> whose line starts
+    /// with <paramref name="prefix"/> (a metric name, and <c>{</c> to match it exactly) and contains
+    /// <paramref name="label"/>.
+    /// </summary>
+    public static double Sample(string exposition, string prefix, string label = "")
+    {
+        var line = exposition.Split('\n').SingleOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"no sample {prefix}…{label}… in\n{exposition}");
+        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The current value of the node's metric <paramref name="name"/> (one sample, no labels of its own).</summary>
+    public async Task<double> MetricAsync(string name) => Sample(await _http.GetStringAsync("/metrics"), name + "{");
 
     /// <summary>Releases the HTTP client.</summary>
     public void Dispose() => _http.Dispose();

@@ -63,4 +63,16 @@ public static class Eventually
             await Task.Delay(20);
         }
     }
+
+    /// <summary>Polls <paramref name="condition"/> (e.g. a node's metrics over HTTP) until it holds; fails after <paramref name="within"/>.</summary>
+    public static async Task TrueAsync(string what, Func<Task<bool>> condition, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"not true within {(within ?? TimeSpan.FromSeconds(10)).TotalSeconds} s: {what}");
+            await Task.Delay(100);
+        }
+    }
 }

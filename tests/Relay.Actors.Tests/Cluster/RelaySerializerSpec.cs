@@ -22,7 +22,10 @@ public sealed class RelaySerializerSpec() : TestKit(RelayNode.LoadConfig(overrid
             new BlockBarrier(7, 42),
             new RegisterClient(5, TestActor),
             new ClientRegistered(5),
-            new LeaseBlock(TestActor),
+            new LeaseBlock(TestActor, -1_234_567_890),
+            new ReleaseBlocks(1_234_567_890, [0, 7, long.MaxValue]),
+            new ReleaseBlocks(5, []),
+            new BlocksReleased([3, 4]),
             new BlockLeased(12),
             new RelayBatch(3, 42, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]),
             new AckedEnvelope(3, 701, 99, TestActor, "안녕: acked"u8.ToArray()),
@@ -104,6 +107,16 @@ public sealed class RelaySerializerSpec() : TestKit(RelayNode.LoadConfig(overrid
             else if (message is ClientDetailsRequest request)
             {
                 Assert.Equal(request.Ids, Assert.IsType<ClientDetailsRequest>(copy).Ids);
+            }
+            else if (message is ReleaseBlocks release)
+            {
+                var releaseCopy = Assert.IsType<ReleaseBlocks>(copy);
+                Assert.Equal(release.Incarnation, releaseCopy.Incarnation);
+                Assert.Equal(release.Blocks, releaseCopy.Blocks);
+            }
+            else if (message is BlocksReleased released)
+            {
+                Assert.Equal(released.Blocks, Assert.IsType<BlocksReleased>(copy).Blocks);
             }
             else if (message is ClientDetailsReply reply)
             {

@@ -15,7 +15,7 @@ public sealed class BlockOwnerAllocationSpec : TestKit
     public async Task Places_a_block_with_the_region_of_the_node_that_leased_it()
     {
         var table = new RoutingTable(Self);
-        table.SetOwners(ImmutableDictionary<long, Address>.Empty.Add(7, Self));
+        table.SetOwners(ImmutableDictionary<long, Address>.Empty.Add(7, Self), nextBlock: 8);
         table.SetMembers([Self]);
         var local = CreateTestProbe().Ref;
         var allocation = new BlockOwnerAllocation(table, CreateTestProbe().Ref, Self, TimeSpan.FromSeconds(1));
@@ -29,7 +29,7 @@ public sealed class BlockOwnerAllocationSpec : TestKit
     public async Task Fails_rather_than_place_a_block_elsewhere_while_its_owners_region_is_not_registered()
     {
         var table = new RoutingTable(Self);
-        table.SetOwners(ImmutableDictionary<long, Address>.Empty.Add(7, Other));
+        table.SetOwners(ImmutableDictionary<long, Address>.Empty.Add(7, Other), nextBlock: 8);
         table.SetMembers([Self, Other]);
         var requester = CreateTestProbe().Ref;
         var allocation = new BlockOwnerAllocation(table, CreateTestProbe().Ref, Self, TimeSpan.FromSeconds(1));
@@ -71,12 +71,32 @@ public sealed class BlockOwnerAllocationSpec : TestKit
     public async Task Places_a_block_of_a_node_that_left_the_cluster_with_the_requester()
     {
         var table = new RoutingTable(Self);
-        table.SetOwners(ImmutableDictionary<long, Address>.Empty.Add(7, Other));
+        table.SetOwners(ImmutableDictionary<long, Address>.Empty.Add(7, Other), nextBlock: 8);
         table.SetMembers([Self]);
         var requester = CreateTestProbe().Ref;
         var allocation = new BlockOwnerAllocation(table, CreateTestProbe().Ref, Self, TimeSpan.FromSeconds(1));
 
         Assert.Equal(requester, await allocation.AllocateShard(requester, "7", Regions(requester)));
+    }
+
+    [Fact]
+    public async Task Hands_off_the_shards_of_given_back_blocks_and_no_other()
+    {
+        // Blocks 0-9 were leased; 3, 5 and 6 were given back; 12 and 40 are past the high-water
+        // mark (a lease this node may not have seen yet), 7 is being handed off already.
+        var table = new RoutingTable(Self);
+        table.SetOwners(new[] { 0L, 1, 2, 4, 7, 8, 9 }.ToImmutableDictionary(block => block, _ => Other), nextBlock: 10);
+        table.SetMembers([Self, Other]);
+        var allocation = new BlockOwnerAllocation(table, CreateTestProbe().Ref, Self, TimeSpan.FromSeconds(1));
+        var shards = new Dictionary<IActorRef, IImmutableList<string>>
+        {
+            [CreateTestProbe().Ref] = ImmutableList.Create("0", "3", "5", "12"),
+            [CreateTestProbe().Ref] = ImmutableList.Create("6", "7", "40", "9"),
+        }.ToImmutableDictionary();
+
+        var handedOff = await allocation.Rebalance(shards, ImmutableHashSet.Create("7", "5"));
+
+        Assert.Equal(["3", "6"], handedOff.Order());
     }
 
     private static IImmutableDictionary<IActorRef, IImmutableList<string>> Regions(params IActorRef[] regions) =>

@@ -139,7 +139,7 @@ internal sealed class SessionHarness : ISessionTransport, ISessionTimers
     /// <summary>Makes ids 1–100 (block 0) this node's and ids 101–200 (block 1) another reachable node's.</summary>
     public SessionHarness WithKnownBlocks()
     {
-        Routes.SetOwners(ImmutableDictionary<long, Address>.Empty.Add(0, ThisNode).Add(1, OtherNode));
+        Routes.SetOwners(ImmutableDictionary<long, Address>.Empty.Add(0, ThisNode).Add(1, OtherNode), nextBlock: 2);
         Routes.SetReachable([ThisNode, OtherNode]);
         return this;
     }
@@ -147,7 +147,7 @@ internal sealed class SessionHarness : ISessionTransport, ISessionTimers
     /// <summary>Ids 1–200 were leased to a node that is gone: messages to them are answered at once.</summary>
     public SessionHarness WithBlocksOfAGoneNode()
     {
-        Routes.SetOwners(ImmutableDictionary<long, Address>.Empty.Add(0, OtherNode).Add(1, OtherNode));
+        Routes.SetOwners(ImmutableDictionary<long, Address>.Empty.Add(0, OtherNode).Add(1, OtherNode), nextBlock: 2);
         Routes.SetReachable([]);
         return this;
     }

@@ -20,11 +20,21 @@ public sealed class ConnectionChurnTests(ITestOutputHelper output)
     private const long MiB = 1024 * 1024;
     private const int Workers = 8;
 
+    // The bystanders' block, and the pool's current and spare blocks.
+    private const int BlocksInUse = 3;
+
     [Fact]
-    public async Task Leaves_no_actor_record_id_descriptor_or_memory_behind_after_10000_connects_and_disconnects()
+    public async Task Leaves_no_actor_record_id_lease_shard_descriptor_or_memory_behind_after_10000_connects_and_disconnects()
     {
-        // Empty registry entities stop after a second instead of a minute, so the test can see them go.
-        await using var node = await TestNode.StartAsync("relay.cluster.empty-registry-idle = 1s");
+        // Empty registry entities stop after a second instead of a minute, used-up id blocks are
+        // given back (and their shards handed off) within seconds instead of half a minute, so the
+        // test can see them go. 10,000 clients use 100 blocks.
+        await using var node = await TestNode.StartAsync("""
+            relay.cluster.empty-registry-idle = 1s
+            relay.cluster.id-release-interval = 1s
+            relay.connection.register-timeout = 3s
+            akka.cluster.sharding.rebalance-interval = 1s
+            """);
         var (a, aId) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
         var (b, bId) = await LineSocket.ConnectClientAsync(node.ClientEndpoint);
         await using var _a = a;
@@ -56,12 +66,17 @@ public sealed class ConnectionChurnTests(ITestOutputHelper output)
         Assert.Equal(before.LocalClients, after.LocalClients);
         Assert.Equal(before.Online, after.Online);
         Assert.Equal(before.RegistryEntities, after.RegistryEntities);
+        Assert.InRange(after.Shards, 1, BlocksInUse);
+        Assert.InRange(after.Leases, 1, BlocksInUse);
         Assert.True(after.Sockets <= before.Sockets, $"sockets: {before.Sockets} before, {after.Sockets} after");
         Assert.True(after.Threads <= before.Threads + 8, $"threads: {before.Threads} before, {after.Threads} after");
         Assert.True(after.ManagedBytes - before.ManagedBytes < 4 * MiB, $"managed heap grew by {(after.ManagedBytes - before.ManagedBytes) / (double)MiB:F1} MiB");
         Assert.True(after.ResidentBytes - before.ResidentBytes < 64 * MiB, $"RSS grew by {(after.ResidentBytes - before.ResidentBytes) / (double)MiB:F1} MiB");
-        await a.SendAsync($"TO:{bId}:still here\n");
+        await a.SendAsync($"TO:{bId}:still here\nTO:{all[0]}:gone\nTO:{all[^1]}:gone\n");
         Assert.Equal($"FROM:{aId}:still here", await b.ReadLineAsync());
+        // A given-back block's ids are unknown for good.
+        Assert.Equal($"ERROR:UNKNOWN_TARGET:no client {all[0]}", await a.ReadLineAsync());
+        Assert.Equal($"ERROR:UNKNOWN_TARGET:no client {all[^1]}", await a.ReadLineAsync());
     }
 
     /// <summary>
@@ -106,13 +121,16 @@ public sealed class ConnectionChurnTests(ITestOutputHelper output)
         return await Task.WhenAll(workers);
     }
 
-    /// <summary>Waits until only the two bystanders are left: in the presence view, and in the registry once empty entities stop.</summary>
+    /// <summary>
+    /// Waits until only the two bystanders are left: in the presence view, in the registry once
+    /// empty entities stop, and in the lease table and shards once used-up blocks are given back.
+    /// </summary>
     private static async Task SettledAsync(RelayNode node, long aId, long bId)
     {
         await Eventually.TrueAsync("the departed clients are gone from the node's clients and presence", () =>
             node.Services.Local.All.Count() == 2 && node.Services.Presence.Who(0, 500).Ids.SequenceEqual([aId, bId]));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while ((await CountAsync(node)).RegistryEntities > 1 || (await CountAsync(node)).Connections > 2)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (await CountAsync(node) is { RegistryEntities: > 1 } or { Connections: > 2 } or { Shards: > BlocksInUse } or { Leases: > BlocksInUse })
         {
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"not settled within 15 s: {await CountAsync(node)}");
@@ -133,6 +151,7 @@ public sealed class ConnectionChurnTests(ITestOutputHelper output)
             node.Services.Presence.Who(0, 500).Total,
             region.Shards.Sum(shard => shard.EntityIds.Count),
             region.Shards.Count,
+            node.Services.Routes.LeasedBlocks,
             ProcFs.OpenFiles(pid),
             ProcFs.OpenSockets(pid),
             ProcFs.Threads(pid),
@@ -148,14 +167,15 @@ public sealed class ConnectionChurnTests(ITestOutputHelper output)
     /// <param name="LocalClients">Clients the node delivers to directly.</param>
     /// <param name="Online">Clients the presence view lists (WHO).</param>
     /// <param name="RegistryEntities">Registry entities alive (one per id block with clients, until an empty one stops).</param>
-    /// <param name="Shards">Shards of the registry (one per id block ever used: issue 11 bounds them separately).</param>
+    /// <param name="Shards">Shards of the registry (one per id block in use).</param>
+    /// <param name="Leases">Id blocks in the lease table.</param>
     private sealed record Counts(
-        int Connections, int TcpActors, int LocalClients, long Online, int RegistryEntities, int Shards,
+        int Connections, int TcpActors, int LocalClients, long Online, int RegistryEntities, int Shards, int Leases,
         int Files, int Sockets, int Threads, long ManagedBytes, long ResidentBytes)
     {
         public override string ToString() =>
             $"connection actors {Connections}, Akka.IO actors {TcpActors}, local clients {LocalClients}, online {Online}, " +
-            $"registry entities {RegistryEntities} in {Shards} shards, descriptors {Files} ({Sockets} sockets), threads {Threads}, " +
+            $"registry entities {RegistryEntities} in {Shards} shards, {Leases} id leases, descriptors {Files} ({Sockets} sockets), threads {Threads}, " +
             $"managed heap {ManagedBytes / (double)MiB:F1} MiB, RSS {ResidentBytes / (double)MiB:F1} MiB";
     }
 }
