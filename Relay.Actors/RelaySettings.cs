@@ -58,6 +58,12 @@ public sealed record RelaySettings(
     /// <summary>These settings, after the checks that span sections; call again after changing them (command-line overrides).</summary>
     public RelaySettings Checked()
     {
+        if (Connection.ReconnectGrace >= Cluster.LeaveTimeout)
+        {
+            throw new ConfigurationException(
+                $"relay.connection.reconnect-grace ({Connection.ReconnectGrace}) must be shorter than relay.cluster.leave-timeout ({Cluster.LeaveTimeout}), which is how long a leaving node waits for its clients.");
+        }
+
         if (Connection.Auth.Required && Udp.Port is not null)
         {
             throw new ConfigurationException(
@@ -151,6 +157,11 @@ public sealed record ConnectionSettings(
     /// <summary>The tokens clients must present first (relay.auth); <see cref="ClientAuthentication.None"/> when off.</summary>
     public ClientAuthentication Auth { get; init; } = ClientAuthentication.None;
 
+    /// <summary>
+    /// How long after RECONNECT a client's lines are still read and answered, for it to send QUIT
+    /// (or end its input) and get every answer it is owed; zero: nothing is read after RECONNECT.
+    /// </summary>
+    public TimeSpan ReconnectGrace { get; init; }
 
     /// <summary>Reads <c>relay.connection</c>.</summary>
     public static ConnectionSettings Create(Config config)
@@ -176,6 +187,7 @@ public sealed record ConnectionSettings(
             IdleTimeoutOf(section))
         {
             Auth = ClientAuthentication.Create(config),
+            ReconnectGrace = section.GetTimeSpan("reconnect-grace"),
         };
 
         RequirePositive(settings.RemoteWindowLines, "remote-window-lines");

@@ -236,6 +236,8 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
 
                 if (relayEvent is SessionLost)
                     _sessionLost = true;
+                if (relayEvent is ReconnectRequested)
+                    await AnswerReconnectAsync(connection).ConfigureAwait(false);
 
                 var line = Describe(relayEvent);
                 if (relayEvent is ErrorReceived or DeliveryFailed)
@@ -255,6 +257,22 @@ internal sealed class ChatSession(NodeList nodes, RelayClient client, IChatOutpu
         catch (RelayConnectionException error)
         {
             output.Print(error.Message);
+        }
+    }
+
+    /// <summary>
+    /// The node is leaving: QUIT, so that it answers everything sent before and then closes (the
+    /// close is what starts the failover); what it still owes is shown as it comes.
+    /// </summary>
+    private static async Task AnswerReconnectAsync(RelayClient connection)
+    {
+        try
+        {
+            await connection.QuitAsync().ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is System.Net.Sockets.SocketException or IOException or ObjectDisposedException)
+        {
+            // Closed already: the failover follows all the same.
         }
     }
 

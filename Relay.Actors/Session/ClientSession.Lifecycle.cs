@@ -20,24 +20,41 @@ public sealed partial class ClientSession
         StartBarrier(BarrierPurpose.Drain);
     }
 
-    /// <summary>The node is leaving: RECONNECT, then close.</summary>
+    /// <summary>
+    /// The node is leaving: RECONNECT; then the client's lines are still read and answered until it
+    /// sends QUIT or ends its input, so a client that does gets an answer to every line it sent
+    /// (docs/protocol.md, "Closing"), or until <c>relay.connection.reconnect-grace</c>.
+    /// Others' messages for it get UNKNOWN_TARGET from now on.
+    /// </summary>
     private void Leave()
     {
-        if (_state == SessionState.Registering)
+        switch (_state)
         {
-            Abort();
-            return;
+            case SessionState.Registering:
+                Abort();
+                return;
+            case SessionState.Relaying or SessionState.Authenticating:
+                StopDeliveries();
+                _timers.Cancel(SessionTimer.Idle);
+                ServerLines.Reconnect(_output.Replies);
+                if (_state == SessionState.Relaying && !OverDatagrams && _settings.ReconnectGrace > TimeSpan.Zero)
+                    _timers.Start(SessionTimer.ReconnectGrace, _settings.ReconnectGrace);
+                else
+                    CloseAfterReconnect();
+                return;
+            default:
+                // Draining (the client quit) or closing already: its close follows its answers.
+                return;
         }
+    }
 
-        if (_state is SessionState.Closing or SessionState.Closed)
-            return;
-
-        StopDeliveries();
-        // Lines already queued for the client still go out before RECONNECT, so the receipts owed
-        // for them are sent as the socket takes them (Shutdown fails what it never took). The
-        // receipts the client awaits are forgotten: RECONNECT is its last line.
+    /// <summary>After RECONNECT the client neither quit nor ended its input in time: nothing more is read.</summary>
+    private void CloseAfterReconnect()
+    {
+        // Lines already queued for the client still go out, so the receipts owed for them are
+        // sent as the socket takes them (Shutdown fails what it never took). The receipts the
+        // client awaits are forgotten: its connection ends before they could be written.
         ForgetAwaitedReceipts();
-        ServerLines.Reconnect(_output.Replies);
         _state = SessionState.Closing;
     }
 

@@ -570,6 +570,9 @@ public sealed partial class ClientSession : ILineSink, IDisposable
                     _log.Warning("Client {0}: {1} bytes reserved for it never arrived; closing it anyway", _clientId, _output.ReservedNotArrived);
                 _state = SessionState.Closing;
                 break;
+            case SessionTimer.ReconnectGrace when _state is SessionState.Relaying or SessionState.Draining:
+                CloseAfterReconnect();
+                break;
             case SessionTimer.Idle when _state == SessionState.Relaying && !_spoken:
                 // Only the client's silence counts: while the node itself holds reading back (its
                 // replies unread, its rate limit, a majority read), its first line may be waiting

@@ -60,6 +60,9 @@ public enum SessionTimer
 
     /// <summary>The client has sent no command since it got its id, <see cref="ConnectionSettings.IdleTimeout"/> ago.</summary>
     Idle,
+
+    /// <summary>The node asked the client to reconnect <see cref="ConnectionSettings.ReconnectGrace"/> ago, and it has not quit.</summary>
+    ReconnectGrace,
 }
 
 /// <summary>A session timer fired.</summary>

@@ -50,7 +50,11 @@ internal sealed class FailoverClient(int index, NodeList nodes, MessageLedger le
             try
             {
                 await foreach (var received in connection.Client.ReadAllAsync(cancellation).ConfigureAwait(false))
+                {
                     Handle(connection, received);
+                    if (received is ReconnectRequested)
+                        await QuitAsync(connection).ConfigureAwait(false);
+                }
             }
             catch (RelayConnectionException)
             {
@@ -90,16 +94,54 @@ internal sealed class FailoverClient(int index, NodeList nodes, MessageLedger le
             // Between connections (ours or the peer's) there is nobody to write to.
             if (_connection is not { Leaving: false } connection || peer == 0)
                 continue;
-            var seq = _seq++;
-            ledger.Sending(index, seq, connection.Number);
+            await connection.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
-                await connection.Client.SendWithReceiptAsync(Reference(seq), peer, $"{index}:{seq}", stop).ConfigureAwait(false);
+                // Checked again under the gate: once QUIT is out, a line would not be read.
+                if (connection.Leaving)
+                    continue;
+                var seq = _seq++;
+                ledger.Sending(index, seq, connection.Number);
+                await SendAsync(connection, seq, peer, stop).ConfigureAwait(false);
             }
-            catch (Exception error) when (error is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+            finally
             {
-                ledger.NotSent(index, seq);
+                connection.Gate.Release();
             }
+        }
+    }
+
+    private async Task SendAsync(Connection connection, int seq, long peer, CancellationToken stop)
+    {
+        try
+        {
+            await connection.Client.SendWithReceiptAsync(Reference(seq), peer, $"{index}:{seq}", stop).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            ledger.NotSent(index, seq);
+        }
+    }
+
+    /// <summary>
+    /// Its node is leaving: no more lines, then QUIT, so that the node answers every line sent on
+    /// this connection before it closes (the close starts the failover).
+    /// </summary>
+    private static async Task QuitAsync(Connection connection)
+    {
+        await connection.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            connection.Leaving = true;
+            await connection.Client.QuitAsync().ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is SocketException or IOException or ObjectDisposedException)
+        {
+            // Closed already: the failover follows all the same.
+        }
+        finally
+        {
+            connection.Gate.Release();
         }
     }
 
@@ -148,8 +190,6 @@ internal sealed class FailoverClient(int index, NodeList nodes, MessageLedger le
                 ledger.NotDelivered(index, SeqOf(failed.Reference), failed.Cause);
                 break;
             case ReconnectRequested:
-                // Its node is leaving: anything written now would not be read.
-                connection.Leaving = true;
                 ReconnectsAsked++;
                 break;
             case PongReceived:
@@ -186,6 +226,9 @@ internal sealed class FailoverClient(int index, NodeList nodes, MessageLedger le
         public RelayClient Client { get; } = client;
 
         public int Number { get; } = number;
+
+        /// <summary>Orders sends and the QUIT that answers RECONNECT: nothing is written after the QUIT.</summary>
+        public SemaphoreSlim Gate { get; } = new(1, 1);
 
         public volatile bool Leaving;
     }

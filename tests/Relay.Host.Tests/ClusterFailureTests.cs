@@ -125,6 +125,69 @@ public sealed class ClusterFailureTests(ITestOutputHelper output)
         await Eventually.UnknownTargetAsync(a, cId);
     }
 
+    [Fact]
+    public async Task A_client_that_quits_on_RECONNECT_gets_one_answer_for_every_receipted_line_it_sent()
+    {
+        await using var cluster = await TestCluster.StartAsync(2);
+        var (target, targetId) = await LineSocket.ConnectClientAsync(cluster.Nodes[0].ClientEndpoint);
+        var (sender, _) = await LineSocket.ConnectClientAsync(cluster.Nodes[1].ClientEndpoint);
+        await using var _t = target;
+        await using var _s = sender;
+        var reconnect = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sent = 0;
+        // Receipted lines flow, 20 per write, until RECONNECT; then QUIT (bounded: 20 s, 200,000 lines).
+        var writing = Task.Run(async () =>
+        {
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            while (!reconnect.Task.IsCompleted && sent < 200_000 && DateTime.UtcNow < until)
+            {
+                var batch = new System.Text.StringBuilder();
+                for (var i = 0; i < 20; i++, sent++)
+                    batch.Append($"TOACK:r{sent}:{targetId}:r{sent}\n");
+                await sender.SendAsync(batch.ToString());
+                await Task.Delay(1);
+            }
+
+            await sender.SendAsync("QUIT\n");
+        });
+        var answers = new Dictionary<string, string>();
+        var reading = Task.Run(async () =>
+        {
+            for (var line = await sender.TryReadLineAsync(); line is not null; line = await sender.TryReadLineAsync())
+            {
+                if (line.StartsWith("RECONNECT:", StringComparison.Ordinal))
+                    reconnect.TrySetResult();
+                else if (line.StartsWith("DELIVERED:", StringComparison.Ordinal))
+                    answers.Add(line["DELIVERED:".Length..], line);
+                else if (line.StartsWith("ERROR:NOT_DELIVERED:", StringComparison.Ordinal))
+                    answers.Add(line.Split(':')[2], line);
+                else
+                    throw new Xunit.Sdk.XunitException($"unexpected line: {line}");
+            }
+        });
+        // The target reads as they come (the refs are the messages), up to the PONG it asks for at
+        // the end: every line confirmed DELIVERED was written to it before that PONG.
+        var received = new List<string>();
+        var targetReading = Task.Run(async () =>
+        {
+            for (var line = await target.ReadLineAsync(TimeSpan.FromSeconds(60)); line != "PONG"; line = await target.ReadLineAsync(TimeSpan.FromSeconds(60)))
+                received.Add(line.Split(':')[2]);
+        });
+        await Eventually.TrueAsync("some lines sent before the leave", () => Volatile.Read(ref sent) > 2_000);
+
+        cluster.Nodes[1].Process.Terminate();
+        await writing;
+        await reading;
+
+        Assert.True(reconnect.Task.IsCompleted, "no RECONNECT before the close");
+        Assert.Equal(Enumerable.Range(0, sent).Select(i => $"r{i}").ToHashSet(), answers.Keys.ToHashSet());
+        var delivered = answers.Where(answer => answer.Value.StartsWith("DELIVERED:", StringComparison.Ordinal)).Select(answer => answer.Key).ToList();
+        await target.SendAsync("PING\n");
+        await targetReading;
+        Assert.Equal(delivered.Order(), received.Order());
+        Assert.Equal(0, await cluster.Nodes[1].Process.WaitForExitAsync());
+    }
+
     private static async Task<((LineSocket, long), (LineSocket, long), (LineSocket, long))> OneClientPerNodeAsync(TestCluster cluster) =>
         (await LineSocket.ConnectClientAsync(cluster.Nodes[0].ClientEndpoint),
          await LineSocket.ConnectClientAsync(cluster.Nodes[1].ClientEndpoint),

@@ -144,15 +144,59 @@ public sealed class ClientSessionBoundsSpec : TestKit
     }
 
     [Fact]
-    public void Sends_RECONNECT_as_the_last_line_when_the_node_leaves_and_reads_nothing_more()
+    public void Sends_RECONNECT_when_the_node_leaves_then_answers_every_line_up_to_QUIT_and_closes()
     {
         var client = new SessionHarness(this).WithBlocksOfAGoneNode().Register(1);
+
+        client.Session.Handle(NodeLeaving.Instance);
+        Assert.Equal("RECONNECT:node leaving the cluster; connect to another node\n", client.TakeOutput());
+        Assert.False(client.Closed);
+        // Others' messages for it are refused from now on.
+        Assert.False(client.Local.TryGet(1, out _));
+
+        client.Input("TO:7:still answered\nPING\nQUIT\nTO:7:after quit is ignored\n");
+
+        Assert.Equal("ERROR:UNKNOWN_TARGET:no client 7\nPONG\n", client.TakeOutput());
+        Assert.True(client.Closed);
+    }
+
+    [Fact]
+    public void Answers_what_came_before_the_end_of_input_after_RECONNECT_then_closes()
+    {
+        var client = new SessionHarness(this).WithBlocksOfAGoneNode().Register(1);
+        client.Session.Handle(NodeLeaving.Instance);
+
+        client.Input("PING\nTO:7:x");
+        client.EndOfInput();
+
+        Assert.Equal("RECONNECT:node leaving the cluster; connect to another node\nPONG\nERROR:UNKNOWN_TARGET:no client 7\n", client.TakeOutput());
+        Assert.True(client.Closed);
+    }
+
+    [Fact]
+    public void Reads_nothing_more_and_closes_when_the_client_has_not_quit_within_the_reconnect_grace()
+    {
+        var client = new SessionHarness(this).WithBlocksOfAGoneNode().Register(1);
+        client.Session.Handle(NodeLeaving.Instance);
+        client.TakeOutput();
+        Assert.False(client.IsRunning(SessionTimer.Idle));
+
+        client.Fire(SessionTimer.ReconnectGrace);
+
+        Assert.True(client.Closed);
+        client.Input("PING\n");
+        Assert.Equal("", client.TakeOutput());
+    }
+
+    [Fact]
+    public void Closes_at_once_after_RECONNECT_when_the_reconnect_grace_is_zero()
+    {
+        var client = new SessionHarness(this, "relay.connection.reconnect-grace = 0s").WithBlocksOfAGoneNode().Register(1);
 
         client.Session.Handle(NodeLeaving.Instance);
 
         Assert.Equal("RECONNECT:node leaving the cluster; connect to another node\n", client.TakeOutput());
         Assert.True(client.Closed);
-        Assert.False(client.Local.TryGet(1, out _));
     }
 
     [Fact]

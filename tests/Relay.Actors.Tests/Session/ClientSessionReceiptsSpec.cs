@@ -57,11 +57,28 @@ public sealed class ClientSessionReceiptsSpec : TestKit
         target.ProcessMailbox();
         // The node leaves while the line is queued for the target: it still goes out, before RECONNECT.
         target.Session.Handle(NodeLeaving.Instance);
+        target.Input("QUIT\n");
         Assert.Equal("FROM:1:hello\nRECONNECT:node leaving the cluster; connect to another node\n", target.TakeOutput());
         Assert.True(target.Closed);
         sender.ProcessMailbox();
 
         Assert.Equal("DELIVERED:a1\n", sender.TakeOutput());
+    }
+
+    [Fact]
+    public void Answers_the_receipts_a_client_awaits_when_it_quits_after_its_node_asked_it_to_reconnect()
+    {
+        var (sender, target) = TwoClients();
+        sender.Input("TOACK:a1:2:before\n");
+        sender.Session.Handle(NodeLeaving.Instance);
+        sender.Input("TOACK:a2:2:after RECONNECT\nQUIT\n");
+
+        target.ProcessMailbox();
+        Assert.Equal("FROM:1:before\nFROM:1:after RECONNECT\n", target.TakeOutput());
+        sender.ProcessMailbox();
+
+        Assert.Equal("RECONNECT:node leaving the cluster; connect to another node\nDELIVERED:a1\nDELIVERED:a2\n", sender.TakeOutput());
+        Assert.True(sender.Closed);
     }
 
     [Fact]
