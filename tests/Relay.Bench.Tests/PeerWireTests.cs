@@ -48,4 +48,26 @@ public sealed class PeerWireTests
     [Fact]
     public void RelayChat_is_not_a_peer() =>
         Assert.Throws<ArgumentException>(() => PeerWire.For(BenchServer.Relay));
+
+    [Theory]
+    [InlineData("Redis")]
+    [InlineData("Nats")]
+    public void A_peer_client_sends_to_the_channel_of_its_partner_and_reads_what_it_publishes(string name)
+    {
+        // By name: the enum is internal to the load tool.
+        var server = Enum.Parse<BenchServer>(name);
+        // Client 0 has id 1 and subscribes to the run's channel for 1; a message to id 1 goes there.
+        var wire = ClientWire.For(new BenchOptions([new(System.Net.IPAddress.Loopback, 1)], TimeSpan.FromSeconds(1), false, Server: server));
+        var template = Encoding.ASCII.GetString(wire.MessageTemplate(1, Payload, out var offset));
+
+        Assert.Matches(server == BenchServer.Redis ? @"^\*3\r\n\$7\r\nPUBLISH\r\n\$\d+\r\nrb[0-9a-f]{6}\.1\r\n" : @"^PUB rb[0-9a-f]{6}\.1 16\r\n", template);
+        Assert.Equal("0000000042xxxxxx", template.Substring(offset, Payload.Length));
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void A_peer_speaks_its_own_protocol_not_RelayChat_JSON_or_UDP(bool json, bool udp) =>
+        Assert.Throws<ArgumentException>(() => ClientWire.For(
+            new BenchOptions([new(System.Net.IPAddress.Loopback, 1)], TimeSpan.FromSeconds(1), false, Json: json, Udp: udp, Server: BenchServer.Nats)));
 }
