@@ -100,9 +100,14 @@ internal sealed class LatencyWorkload(BenchOptions options, int clients, int rat
         using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
         while (sent.Any(count => count < total))
         {
-            var due = Math.Min(total, (int)(Stopwatch.GetElapsedTime(started).TotalSeconds * perSecond) + 1);
+            var periods = Stopwatch.GetElapsedTime(started).TotalSeconds * perSecond;
             for (var i = 0; i < connections.Length; i++)
             {
+                // Sender i's k-th message is due at (k + i/senders) periods: the senders take turns
+                // within each period, so the total rate is spread evenly. Without the offset every
+                // sender came due in the same tick (100 senders at 100 msgs/s: a burst of 100 every
+                // 10 ms), and the burst's queueing was measured as latency.
+                var due = Math.Min(total, (int)Math.Floor(periods - (double)i / connections.Length) + 1);
                 var lineLength = templates[i].Length;
                 var stampOffset = stampOffsets[i];
                 var count = Math.Min(due - sent[i], batch.Length / lineLength);
