@@ -134,13 +134,3 @@ internal sealed class PeerServer : IAsyncDisposable
             .Concat(["/usr/sbin", "/sbin"])
             .Any(directory => File.Exists(Path.Combine(directory, name)));
 }
-
-/// <summary>A fact that needs redis-server and nats-server: skipped, saying why, where they are not installed.</summary>
-public sealed class PeersFactAttribute : FactAttribute
-{
-    public PeersFactAttribute()
-    {
-        if (PeerServer.Unavailable is { } reason)
-            Skip = reason;
-    }
-}
