@@ -195,15 +195,18 @@ if [ "$mode" = peers ]; then
   stop_all
 
   hz=$(getconf CLK_TCK)
-  values() { # key field: one value per run; the field "cpu per message" is the server's µs per delivered message, "tool cpu per message" the load tool's
+  values() { # key field: one value per run. "cpu per <count>": the server's CPU µs per <count> (a
+    # field: delivered, sent, connections); "tool cpu per message": the load tool's per delivered message
     [ -f "$results/$1" ] || return 0
     local l d c
     case $2 in
-      "cpu per message"|"tool cpu per message")
+      "cpu per "*|"tool cpu per message")
         while read -r l; do
-          d=$(field delivered <<<"$l")
-          if [ "$2" = "cpu per message" ]; then c=$(field "server cpu ticks" <<<"$l") && c=$(awk -v t="$c" -v hz="$hz" 'BEGIN {print t / hz}')
-          else c=$(field "load tool cpu s" <<<"$l"); fi
+          if [ "$2" = "tool cpu per message" ]; then
+            d=$(field delivered <<<"$l"); c=$(field "load tool cpu s" <<<"$l")
+          else
+            d=$(field "${2#cpu per }" <<<"$l"); c=$(field "server cpu ticks" <<<"$l") && c=$(awk -v t="$c" -v hz="$hz" 'BEGIN {print t / hz}')
+          fi
           awk -v d="$d" -v c="$c" 'BEGIN { if (d > 0 && c != "") printf "%.2f\n", c * 1e6 / d }'
         done <"$results/$1" ;;
       *) field "$2" <"$results/$1" ;;
@@ -226,7 +229,7 @@ if [ "$mode" = peers ]; then
     done
     awk -v name="$name" -v format="$format" -v a="${m[0]}" -v b="${m[1]}" -v c="${m[2]}" -v runs="${all[0]}; ${all[1]}; ${all[2]}" '
       function commas(n,   s, out) { s = sprintf("%d", n + 0.5); out = ""; while (length(s) > 3) { out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3) } return s out }
-      function show(x) { if (x == "") return ""; if (format == "held") return x; if (format == "kb") return sprintf("%.1f KB", x / 1000); if (format == "us") return sprintf("%.2f µs", x); return commas(x) }
+      function show(x) { if (x == "") return ""; if (format == "held") return x; if (format == "kb") return sprintf("%.1f KB", x / 1000); if (format == "us") return sprintf(x >= 100 ? "%.0f µs" : "%.2f µs", x); return commas(x) }
       function ratio(x, y) { if (format == "held" || x == "" || y == "" || y + 0 == 0) return ""; return sprintf("%.2f", x / y) }
       BEGIN { printf "| %s | %s | %s | %s | %s | %s | %s |\n", name, show(a), show(b), show(c), ratio(a, b), ratio(a, c), runs }'
   }
@@ -247,22 +250,26 @@ if [ "$mode" = peers ]; then
   echo "| figure | RelayChat | Redis | NATS | RelayChat ÷ Redis | RelayChat ÷ NATS | runs (RelayChat; Redis; NATS) |"
   echo "|---|---|---|---|---|---|---|"
   row "1 node: throughput, msgs/s (100 clients in pairs, $messages × 64 B, window 256)" int "throughput relay" "throughput redis" "throughput nats" "msgs\/s"
+  row "1 node: server CPU per message at full load (throughput job; /proc/PID/stat)" us "throughput relay" "throughput redis" "throughput nats" "cpu per delivered"
+  row "1 node: load tool CPU per message (throughput job; the same two cores)" us "throughput relay" "throughput redis" "throughput nats" "tool cpu per message"
   for p in p50 p90 p99; do
     row "1 node: latency $p µs at 10,000 msgs/s (50 pairs, open loop)" int "latency relay" "latency redis" "latency nats" "$p us"
   done
   row "1 node: 10,000 msgs/s held (runs)" held "latency relay" "latency redis" "latency nats" "rate held"
-  row "1 node: server CPU per message (throughput job; /proc/PID/stat)" us "throughput relay" "throughput redis" "throughput nats" "cpu per message"
-  row "1 node: load tool CPU per message (throughput job; the same two cores)" us "throughput relay" "throughput redis" "throughput nats" "tool cpu per message"
+  row "1 node: server CPU per message at 10,000 msgs/s (latency job, idle cost included)" us "latency relay" "latency redis" "latency nats" "cpu per sent"
   row "3 nodes: throughput, msgs/s (clients spread over the nodes)" int "throughput relay3" "" "throughput nats3" "msgs\/s"
-  row "3 nodes: servers' CPU per message (the three processes)" us "throughput relay3" "" "throughput nats3" "cpu per message"
+  row "3 nodes: servers' CPU per message at full load (the three processes)" us "throughput relay3" "" "throughput nats3" "cpu per delivered"
   row "3 nodes: load tool CPU per message" us "throughput relay3" "" "throughput nats3" "tool cpu per message"
   for p in p50 p90 p99; do
     row "3 nodes: latency $p µs at 10,000 msgs/s" int "latency relay3" "" "latency nats3" "$p us"
   done
   row "3 nodes: 10,000 msgs/s held (runs)" held "latency relay3" "" "latency nats3" "rate held"
+  row "3 nodes: servers' CPU per message at 10,000 msgs/s (latency job, idle cost included)" us "latency relay3" "" "latency nats3" "cpu per sent"
   row "connects/s ($conns clients, 100 at a time)" int "conns relay" "conns redis" "conns nats" "connects\/s"
+  row "server CPU per connect and disconnect" us "conns relay" "conns redis" "conns nats" "cpu per connections"
   row "RSS per idle connection (server's VmRSS growth ÷ $conns)" kb "conns relay" "conns redis" "conns nats" "bytes per connection"
   row "fan-out: room (channel) of 1,000, deliveries/s ($fanout_messages × 64 B, window 256)" int "fanout relay" "fanout redis" "fanout nats" "deliveries\/s"
+  row "fan-out: server CPU per delivery" us "fanout relay" "fanout redis" "fanout nats" "cpu per delivered"
   echo "| lost / out of order / unfinished runs, every message run (1 node; 3 nodes) | $(check relay); $(check relay3) | $(check redis) | $(check nats); $(check nats3) | | | |"
   echo
   echo "(3-node columns: RelayChat's 3-node cluster and NATS's 3-node cluster; Redis has no pub/sub cluster to compare. $SECONDS s in all; logs: $log_dir)"
