@@ -195,7 +195,7 @@ if [ "$mode" = peers ]; then
   stop_all
 
   hz=$(getconf CLK_TCK)
-  values() { # key field: one value per run. "cpu per <count>": the server's CPU µs per <count> (a
+  values() { # key field: one line per run (empty if it gave none). "cpu per <count>": the server's CPU µs per <count> (a
     # field: delivered, sent, connections); "tool cpu per message": the load tool's per delivered message
     [ -f "$results/$1" ] || return 0
     local l d c
@@ -207,9 +207,9 @@ if [ "$mode" = peers ]; then
           else
             d=$(field "${2#cpu per }" <<<"$l"); c=$(field "server cpu ticks" <<<"$l") && c=$(awk -v t="$c" -v hz="$hz" 'BEGIN {print t / hz}')
           fi
-          awk -v d="$d" -v c="$c" 'BEGIN { if (d > 0 && c != "") printf "%.2f\n", c * 1e6 / d }'
+          awk -v d="$d" -v c="$c" 'BEGIN { if (d > 0 && c != "") printf "%.2f", c * 1e6 / d; print "" }'
         done <"$results/$1" ;;
-      *) field "$2" <"$results/$1" ;;
+      *) while read -r l; do printf '%s\n' "$(field "$2" <<<"$l")"; done <"$results/$1" ;;
     esac
   }
   # figure, format (int, kb: bytes shown as KB, held: yes-count), then key and field of each column
@@ -217,7 +217,7 @@ if [ "$mode" = peers ]; then
     local name=$1 format=$2 relay=$3 redis=$4 nats=$5 key=$6
     local m=() all=() v
     for v in "$relay" "$redis" "$nats"; do
-      if [ -z "$v" ]; then m+=(""); all+=("-"); continue; fi
+      if [ -z "$v" ]; then m+=(""); all+=(""); continue; fi
       local list
       list=$(values "$v" "$key")
       if [ "$format" = held ]; then
@@ -225,13 +225,24 @@ if [ "$mode" = peers ]; then
       else
         m+=("$(printf '%s\n' $list | median)")
       fi
-      all+=("$(echo $list | tr ' ' '/')")
+      # One entry per run, in run order (empty where a run gave none), so columns pair up by run.
+      all+=("$(paste -sd/ <<<"$list")")
     done
-    awk -v name="$name" -v format="$format" -v a="${m[0]}" -v b="${m[1]}" -v c="${m[2]}" -v runs="${all[0]}; ${all[1]}; ${all[2]}" '
+    awk -v name="$name" -v format="$format" -v a="${m[0]}" -v b="${m[1]}" -v c="${m[2]}" \
+        -v ra="${all[0]}" -v rb="${all[1]}" -v rc="${all[2]}" '
       function commas(n,   s, out) { s = sprintf("%d", n + 0.5); out = ""; while (length(s) > 3) { out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3) } return s out }
       function show(x) { if (x == "") return ""; if (format == "held") return x; if (format == "kb") return sprintf("%.1f KB", x / 1000); if (format == "us") return sprintf(x >= 100 ? "%.0f µs" : "%.2f µs", x); return commas(x) }
-      function ratio(x, y) { if (format == "held" || x == "" || y == "" || y + 0 == 0) return ""; return sprintf("%.2f", x / y) }
-      BEGIN { printf "| %s | %s | %s | %s | %s | %s | %s |\n", name, show(a), show(b), show(c), ratio(a, b), ratio(a, c), runs }'
+      # The median over runs of RelayChat ÷ peer within each run: the two were measured minutes
+      # apart, so a run the machine slowed for both still gives a fair ratio.
+      function ratio(x, y,   X, Y, r, n, i, j, t) {
+        if (format == "held") return ""
+        split(x, X, "/"); split(y, Y, "/"); n = 0
+        for (i = 1; i in X; i++) if (X[i] != "" && Y[i] != "" && Y[i] + 0 != 0) r[++n] = X[i] / Y[i]
+        if (n == 0) return ""
+        for (i = 2; i <= n; i++) for (j = i; j > 1 && r[j - 1] > r[j]; j--) { t = r[j]; r[j] = r[j - 1]; r[j - 1] = t }
+        return sprintf("%.2f", r[int((n + 1) / 2)])
+      }
+      BEGIN { printf "| %s | %s | %s | %s | %s | %s | %s; %s; %s |\n", name, show(a), show(b), show(c), ratio(ra, rb), ratio(ra, rc), ra == "" ? "-" : ra, rb == "" ? "-" : rb, rc == "" ? "-" : rc }'
   }
   check() { # server keys...: lost, out of order and unfinished runs over all its message runs
     local server=$1 lost=0 order=0 unfinished=0 k f
@@ -248,6 +259,7 @@ if [ "$mode" = peers ]; then
   printf '\nbench/run.sh --peers %s: medians of %s runs; %s msgs per client, %s s at the rate, %s idle clients, %s fan-out msgs\n\n' \
     "$runs" "$runs" "$messages" "$rate_seconds" "$conns" "$fanout_messages"
   echo "| figure | RelayChat | Redis | NATS | RelayChat ÷ Redis | RelayChat ÷ NATS | runs (RelayChat; Redis; NATS) |"
+  # (ratios: the median of the per-run ratios, not the ratio of the medians)
   echo "|---|---|---|---|---|---|---|"
   row "1 node: throughput, msgs/s (100 clients in pairs, $messages × 64 B, window 256)" int "throughput relay" "throughput redis" "throughput nats" "msgs\/s"
   row "1 node: server CPU per message at full load (throughput job; /proc/PID/stat)" us "throughput relay" "throughput redis" "throughput nats" "cpu per delivered"
