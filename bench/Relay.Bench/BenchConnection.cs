@@ -151,6 +151,44 @@ internal sealed class BenchConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A client of a pub/sub peer (Redis, NATS): connects, sends <paramref name="handshake"/> and
+    /// reads until <paramref name="reader"/> sees its <see cref="ReceivedKind.Greeting"/> (the
+    /// <c>PONG</c> that follows the subscription), so that the client can receive.
+    /// <paramref name="id"/> is the load tool's own name for it.
+    /// </summary>
+    /// <remarks>Nothing is sent to a client before its handshake ends, so no byte after the greeting is dropped.</remarks>
+    public static async Task<BenchConnection> ConnectAsync(EndPoint node, long id, byte[] handshake, ILineReader reader, CancellationToken cancellation)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var connection = new BenchConnection(socket, id);
+        try
+        {
+            await socket.ConnectAsync(node, cancellation).ConfigureAwait(false);
+            await connection.SendAsync(handshake, cancellation).ConfigureAwait(false);
+            var greeting = new GreetingSink(reader);
+            // A NATS INFO line is a few hundred bytes.
+            using var framer = new LineFramer(4096);
+            var buffer = new byte[1024];
+            while (!greeting.Greeted)
+            {
+                var read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellation).ConfigureAwait(false);
+                if (read == 0)
+                    throw new IOException($"{node} closed the connection during the handshake{(greeting.Refusal is null ? "" : $": {greeting.Refusal}")}");
+                framer.Feed(buffer.AsSpan(0, read), greeting);
+                if (greeting.Refusal is not null)
+                    throw new IOException($"{node} refused the handshake: {greeting.Refusal}");
+            }
+
+            return connection;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Connects without waiting for a welcome line: for the peers measured side by side (Redis, NATS).</summary>
     public static async Task<BenchConnection> ConnectRawAsync(EndPoint node, CancellationToken cancellation)
     {
@@ -245,6 +283,29 @@ internal sealed class BenchConnection : IAsyncDisposable
 
         _socket.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private sealed class GreetingSink(ILineReader reader) : ILineSink
+    {
+        public bool Greeted { get; private set; }
+
+        /// <summary>The first line that was an error, if any.</summary>
+        public string? Refusal { get; private set; }
+
+        public void OnLine(ReadOnlySpan<byte> line)
+        {
+            switch (reader.Read(line, out _))
+            {
+                case ReceivedKind.Greeting:
+                    Greeted = true;
+                    break;
+                case ReceivedKind.Other:
+                    Refusal ??= System.Text.Encoding.UTF8.GetString(line);
+                    break;
+            }
+        }
+
+        public void OnLineTooLong() => Refusal ??= "a line longer than 4 KiB";
     }
 
     private sealed class WelcomeSink(bool jsonOnly = false) : ILineSink

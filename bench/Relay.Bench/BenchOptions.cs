@@ -8,13 +8,25 @@ namespace Relay.Bench;
 /// <param name="Progress">Print progress to stderr once a second.</param>
 /// <param name="Json">Clients speak the JSON protocol (one object per line) instead of text lines.</param>
 /// <param name="Udp">Clients send datagrams to <paramref name="Nodes"/> (the nodes' <c>--udp-port</c>), one command each.</param>
-internal sealed record BenchOptions(IReadOnlyList<IPEndPoint> Nodes, TimeSpan Limit, bool Progress, bool Json = false, bool Udp = false)
+/// <param name="Server">What <paramref name="Nodes"/> are: RelayChat nodes, or a pub/sub peer loaded by the same workloads.</param>
+internal sealed record BenchOptions(
+    IReadOnlyList<IPEndPoint> Nodes, TimeSpan Limit, bool Progress, bool Json = false, bool Udp = false, BenchServer Server = BenchServer.Relay)
 {
     /// <summary>The node for the <paramref name="index"/>-th client.</summary>
     public IPEndPoint NodeFor(int index) => Nodes[index % Nodes.Count];
 
-    /// <summary>The protocol's name, for the results: text, json, udp or udp-json.</summary>
-    public string Protocol => (Udp, Json) switch
+    /// <summary>The protocol's name, for the results: text, json, udp or udp-json; a peer's: resp3 or nats.</summary>
+    public string Protocol => Server switch
+    {
+        BenchServer.Redis => "resp3",
+        BenchServer.Nats => "nats",
+        _ => RelayProtocol,
+    };
+
+    /// <summary>The server's name, for the results: relay, redis or nats.</summary>
+    public string ServerName => Server.ToString().ToLowerInvariant();
+
+    private string RelayProtocol => (Udp, Json) switch
     {
         (false, false) => "text",
         (false, true) => "json",

@@ -5,19 +5,6 @@ using Relay.Protocol.Json;
 
 namespace Relay.Bench;
 
-/// <summary>What a received line is, to a workload.</summary>
-internal enum ReceivedKind : byte
-{
-    /// <summary>A relayed message (<c>FROM:</c>, or <c>{"op":"from",…}</c>).</summary>
-    From,
-
-    /// <summary>A greeting or a keep-alive answer (<c>YOUR_ID</c>, the JSON hello, <c>PONG</c>): not a message, not an error.</summary>
-    Greeting,
-
-    /// <summary>Anything else (an error, <c>RECONNECT</c>): a message that will not arrive.</summary>
-    Other,
-}
-
 /// <summary>
 /// The messages the workloads send and read, in the text protocol or in JSON. Sending uses the
 /// project's own codec (<see cref="ClientLines"/>, then <see cref="JsonCommands.FromText"/> for

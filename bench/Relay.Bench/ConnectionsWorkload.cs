@@ -4,11 +4,14 @@ using System.Globalization;
 namespace Relay.Bench;
 
 /// <summary>
-/// K idle clients: how fast they connect (YOUR_ID received), and what each costs the node in
+/// K idle clients: how fast they connect (YOUR_ID received; for a peer, the PONG after its
+/// subscription: each is then reachable, as with RelayChat), and what each costs the node in
 /// memory, read from /proc/PID/status of the node process (VmRSS before and after).
 /// </summary>
 internal sealed class ConnectionsWorkload(BenchOptions options, int count, int concurrency, int? nodePid)
 {
+    private readonly ClientWire _wire = ClientWire.For(options);
+
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
     public async Task<BenchResult> RunAsync()
@@ -24,7 +27,7 @@ internal sealed class ConnectionsWorkload(BenchOptions options, int count, int c
             await Task.WhenAll(Enumerable.Range(0, Math.Min(concurrency, count)).Select(async _ =>
             {
                 for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
-                    connections[i] = await BenchConnection.ConnectAsync(options.NodeFor(i), limit.Token).ConfigureAwait(false);
+                    connections[i] = await _wire.ConnectAsync(options.NodeFor(i), i, limit.Token).ConfigureAwait(false);
             })).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
@@ -43,6 +46,7 @@ internal sealed class ConnectionsWorkload(BenchOptions options, int count, int c
         }
 
         var result = new BenchResult("conns") { Completed = completed }
+            .Add("server", options.ServerName)
             .Add("nodes", options.Nodes.Count)
             .Add("connections", connected)
             .Add("connect s", Math.Round(connectSeconds, 3))

@@ -6,18 +6,17 @@ namespace Relay.Bench;
 
 /// <summary>
 /// How the fan-out workload speaks to the server it measures: RelayChat rooms and broadcasts, or the
-/// pub/sub of the peers a user would otherwise pick (Redis, NATS), so that all run the same job.
+/// pub/sub of the peers a user would otherwise pick (Redis, NATS, through the same
+/// <see cref="PeerWire"/> as the one-to-one workloads), so that all run the same job.
 /// </summary>
 internal abstract class FanoutProtocol
 {
-    /// <summary>RelayChat, Redis pub/sub or NATS core pub/sub, by name.</summary>
-    public static FanoutProtocol For(string server, bool broadcast) => server switch
+    /// <summary>RelayChat, Redis pub/sub or NATS core pub/sub.</summary>
+    public static FanoutProtocol For(BenchServer server, bool broadcast) => server switch
     {
-        "relay" => new RelayChatFanout(broadcast),
-        "redis" when !broadcast => new RedisFanout(),
-        "nats" when !broadcast => new NatsFanout(),
-        "redis" or "nats" => throw new ArgumentException("--broadcast is RelayChat's; peers are measured with a channel (room) only"),
-        _ => throw new ArgumentException($"--server must be relay, redis or nats, not '{server}'"),
+        BenchServer.Relay => new RelayChatFanout(broadcast),
+        _ when broadcast => throw new ArgumentException("--broadcast is RelayChat's; peers are measured with a channel (room) only"),
+        _ => new PeerFanout(PeerWire.For(server)),
     };
 
     /// <summary>True when a connection starts with a YOUR_ID line.</summary>
@@ -26,24 +25,19 @@ internal abstract class FanoutProtocol
     /// <summary>
     /// What a client sends before the run: a receiver subscribes (joins the room); the sender gets
     /// ready to publish (a RelayChat sender must be a member; a Redis or NATS one must not subscribe,
-    /// or it could not publish, or would get its own messages). Empty: nothing to wait for.
+    /// or it would get its own messages). Empty: nothing to wait for. Its answer is a
+    /// <see cref="ReceivedKind.Greeting"/>.
     /// </summary>
     public abstract byte[] Setup(string channel, bool sender);
 
-    /// <summary>One published message with <paramref name="payload"/>; the payload is at the end, before the terminator.</summary>
-    public abstract byte[] Message(string channel, byte[] payload);
+    /// <summary>One published message of <paramref name="payloadBytes"/> bytes, and where its payload starts.</summary>
+    public abstract byte[] Message(string channel, int payloadBytes, out int payloadOffset);
 
-    /// <summary>Bytes after the payload in <see cref="Message"/> (the terminator).</summary>
-    public virtual int TrailerBytes => 1;
+    /// <summary>A reader for one connection's lines: a delivered message is <see cref="ReceivedKind.From"/>, its text the payload.</summary>
+    public abstract ILineReader NewReader();
 
-    /// <summary>The line that confirms <see cref="Setup"/>.</summary>
-    public abstract bool IsReady(ReadOnlySpan<byte> line);
-
-    /// <summary>The payload of a delivered message, if the line is one.</summary>
-    public abstract bool TryDelivered(ReadOnlySpan<byte> line, int payloadBytes, out ReadOnlySpan<byte> payload);
-
-    /// <summary>A line that means something went wrong (counted as an error), as opposed to protocol noise.</summary>
-    public abstract bool IsError(ReadOnlySpan<byte> line);
+    /// <summary>Once every setup is answered: waits until each subscription is known on every one of <paramref name="nodes"/>.</summary>
+    public virtual Task SettleAsync(int nodes, CancellationToken cancellation) => Task.CompletedTask;
 
     private sealed class RelayChatFanout(bool broadcast) : FanoutProtocol
     {
@@ -51,67 +45,47 @@ internal abstract class FanoutProtocol
 
         public override byte[] Setup(string channel, bool sender) => broadcast ? [] : Encoding.ASCII.GetBytes($"JOIN:{channel}\n");
 
-        public override byte[] Message(string channel, byte[] payload)
+        public override byte[] Message(string channel, int payloadBytes, out int payloadOffset)
         {
             var line = new ArrayBufferWriter<byte>();
+            var payload = new byte[payloadBytes];
             if (broadcast)
                 ClientLines.All(line, payload);
             else
                 ClientLines.Room(line, Encoding.ASCII.GetBytes(channel), payload);
+            payloadOffset = line.WrittenCount - 1 - payloadBytes;
             return line.WrittenSpan.ToArray();
         }
 
-        public override bool IsReady(ReadOnlySpan<byte> line) => ServerLine.Parse(line).Kind == ServerLineKind.Ok;
+        public override ILineReader NewReader() => new Reader();
 
-        public override bool TryDelivered(ReadOnlySpan<byte> line, int payloadBytes, out ReadOnlySpan<byte> payload)
+        /// <summary><c>OK:JOIN</c> answers the setup; room and broadcast lines are deliveries; anything else is an error.</summary>
+        private sealed class Reader : ILineReader
         {
-            var parsed = ServerLine.Parse(line);
-            payload = parsed.Text;
-            return parsed.Kind is ServerLineKind.Room or ServerLineKind.Broadcast;
+            public ReceivedKind Read(ReadOnlySpan<byte> line, out ReadOnlySpan<byte> text)
+            {
+                var parsed = ServerLine.Parse(line);
+                text = parsed.Text;
+                return parsed.Kind switch
+                {
+                    ServerLineKind.Room or ServerLineKind.Broadcast => ReceivedKind.From,
+                    ServerLineKind.Ok => ReceivedKind.Greeting,
+                    _ => ReceivedKind.Other,
+                };
+            }
         }
-
-        public override bool IsError(ReadOnlySpan<byte> line) => true;
     }
 
-    /// <summary>Redis 7 pub/sub in inline commands; a delivered payload is a bulk string on a line of its own.</summary>
-    private sealed class RedisFanout : FanoutProtocol
+    /// <summary>A channel (subject) that the receivers subscribe to and the sender publishes to.</summary>
+    private sealed class PeerFanout(PeerWire wire) : FanoutProtocol
     {
-        public override byte[] Setup(string channel, bool sender) => Encoding.ASCII.GetBytes(sender ? "PING\r\n" : $"SUBSCRIBE {channel}\r\n");
+        public override byte[] Setup(string channel, bool sender) => wire.Handshake(sender ? null : channel);
 
-        public override byte[] Message(string channel, byte[] payload) => [.. Encoding.ASCII.GetBytes($"PUBLISH {channel} "), .. payload, (byte)'\r', (byte)'\n'];
+        public override byte[] Message(string channel, int payloadBytes, out int payloadOffset) =>
+            wire.Publish(channel, new byte[payloadBytes], out payloadOffset);
 
-        public override int TrailerBytes => 2;
+        public override ILineReader NewReader() => wire.NewReader();
 
-        public override bool IsReady(ReadOnlySpan<byte> line) => line.SequenceEqual("subscribe"u8) || line.SequenceEqual("+PONG"u8);
-
-        public override bool TryDelivered(ReadOnlySpan<byte> line, int payloadBytes, out ReadOnlySpan<byte> payload)
-        {
-            payload = line;
-            return line.Length == payloadBytes && (uint)(line[0] - '0') <= 9;
-        }
-
-        public override bool IsError(ReadOnlySpan<byte> line) => line.StartsWith("-"u8);
-    }
-
-    /// <summary>NATS core pub/sub; a delivered payload is the line after its MSG line.</summary>
-    private sealed class NatsFanout : FanoutProtocol
-    {
-        public override byte[] Setup(string channel, bool sender) =>
-            Encoding.ASCII.GetBytes($"CONNECT {{\"verbose\":false,\"pedantic\":false}}\r\n{(sender ? "" : $"SUB {channel} 1\r\n")}PING\r\n");
-
-        public override byte[] Message(string channel, byte[] payload) =>
-            [.. Encoding.ASCII.GetBytes($"PUB {channel} {payload.Length}\r\n"), .. payload, (byte)'\r', (byte)'\n'];
-
-        public override int TrailerBytes => 2;
-
-        public override bool IsReady(ReadOnlySpan<byte> line) => line.SequenceEqual("PONG"u8);
-
-        public override bool TryDelivered(ReadOnlySpan<byte> line, int payloadBytes, out ReadOnlySpan<byte> payload)
-        {
-            payload = line;
-            return line.Length == payloadBytes && (uint)(line[0] - '0') <= 9;
-        }
-
-        public override bool IsError(ReadOnlySpan<byte> line) => line.StartsWith("-ERR"u8);
+        public override Task SettleAsync(int nodes, CancellationToken cancellation) => PeerWire.SettleAsync(nodes, cancellation);
     }
 }

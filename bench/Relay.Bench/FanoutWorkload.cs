@@ -11,10 +11,9 @@ namespace Relay.Bench;
 /// deliveries per second (messages × receivers), the delivery latency, and checks that every
 /// receiver got every message, in order. Broadcast mode wants nodes with no other clients.
 /// </summary>
-internal sealed class FanoutWorkload(
-    BenchOptions options, int receivers, int messages, int payloadBytes, int window, bool broadcast, string server = "relay")
+internal sealed class FanoutWorkload(BenchOptions options, int receivers, int messages, int payloadBytes, int window, bool broadcast)
 {
-    private readonly FanoutProtocol _protocol = FanoutProtocol.For(server, broadcast);
+    private readonly FanoutProtocol _protocol = FanoutProtocol.For(options.Server, broadcast);
 
     // Each payload starts with its sequence number and its send time, so receivers can check order and latency.
     private const int SequenceDigits = 10;
@@ -34,7 +33,7 @@ internal sealed class FanoutWorkload(
                 ? BenchConnection.ConnectAsync(options.NodeFor(i), limit.Token)
                 : BenchConnection.ConnectRawAsync(options.NodeFor(i), limit.Token))).ConfigureAwait(false);
         var progress = new SemaphoreSlim(0);
-        var inbound = connections.Select(_ => new Inbound(_protocol, messages, payloadBytes, progress)).ToArray();
+        var inbound = connections.Select(_ => new Inbound(_protocol.NewReader(), messages, progress)).ToArray();
         var room = $"bench-{Guid.NewGuid():N}"[..16];
         try
         {
@@ -50,6 +49,7 @@ internal sealed class FanoutWorkload(
             }
 
             await Task.WhenAll(setups).ConfigureAwait(false);
+            await _protocol.SettleAsync(options.Nodes.Count, limit.Token).ConfigureAwait(false);
 
             var stopwatch = Stopwatch.StartNew();
             var completed = true;
@@ -74,7 +74,7 @@ internal sealed class FanoutWorkload(
             {
                 Completed = completed,
             }
-                .Add("server", server)
+                .Add("server", options.ServerName)
                 .Add("nodes", options.Nodes.Count)
                 .Add("mode", broadcast ? "broadcast" : "room")
                 .Add("receivers", receivers)
@@ -102,8 +102,7 @@ internal sealed class FanoutWorkload(
     /// <summary>Sends in batches, never more than the window ahead of the slowest receiver.</summary>
     private async Task SendAsync(BenchConnection sender, Inbound[] receiving, SemaphoreSlim progress, byte[] room, CancellationToken cancellation)
     {
-        var template = _protocol.Message(Encoding.ASCII.GetString(room), new byte[payloadBytes]);
-        var payloadOffset = template.Length - _protocol.TrailerBytes - payloadBytes;
+        var template = _protocol.Message(Encoding.ASCII.GetString(room), payloadBytes, out var payloadOffset);
         template.AsSpan(payloadOffset + SequenceDigits + StampDigits, payloadBytes - SequenceDigits - StampDigits).Fill((byte)'x');
         var batch = new byte[template.Length * Math.Max(1, window)];
 
@@ -132,7 +131,7 @@ internal sealed class FanoutWorkload(
     }
 
     /// <summary>What one client receives.</summary>
-    private sealed class Inbound(FanoutProtocol protocol, int expected, int payloadBytes, SemaphoreSlim progress) : ILineSink
+    private sealed class Inbound(ILineReader reader, int expected, SemaphoreSlim progress) : ILineSink
     {
         private readonly List<long> _samples = new(expected);
         private long _received;
@@ -153,20 +152,19 @@ internal sealed class FanoutWorkload(
 
         public void OnLine(ReadOnlySpan<byte> line)
         {
-            if (protocol.IsReady(line))
+            var kind = reader.Read(line, out var payload);
+            if (kind == ReceivedKind.Greeting)
             {
                 Ready.TrySetResult();
                 return;
             }
 
-            if (!protocol.TryDelivered(line, payloadBytes, out var payload) || payload.Length < SequenceDigits + StampDigits)
+            if (kind == ReceivedKind.Control)
+                return;
+            if (kind != ReceivedKind.From || payload.Length < SequenceDigits + StampDigits)
             {
-                if (protocol.IsError(line))
-                {
-                    Errors++;
-                    FirstError ??= Encoding.UTF8.GetString(line);
-                }
-
+                Errors++;
+                FirstError ??= Encoding.UTF8.GetString(line);
                 return;
             }
 

@@ -11,6 +11,8 @@ namespace Relay.Bench;
 /// </summary>
 internal sealed class LatencyWorkload(BenchOptions options, int clients, int rate, TimeSpan duration, int payloadBytes)
 {
+    private readonly ClientWire _wire = ClientWire.For(options);
+
     private const int StampDigits = 19;
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(3);
 
@@ -23,12 +25,13 @@ internal sealed class LatencyWorkload(BenchOptions options, int clients, int rat
 
         using var limit = new CancellationTokenSource(options.Limit);
         var connections = await Task.WhenAll(Enumerable.Range(0, clients)
-            .Select(i => BenchConnection.ConnectAsync(options.NodeFor(i), options, limit.Token))).ConfigureAwait(false);
+            .Select(i => _wire.ConnectAsync(options.NodeFor(i), i, limit.Token))).ConfigureAwait(false);
         try
         {
+            await _wire.ReadyAsync(limit.Token).ConfigureAwait(false);
             var perSender = (double)rate / clients;
             var expectedEach = (int)Math.Ceiling(perSender * duration.TotalSeconds);
-            var inbound = Enumerable.Range(0, clients).Select(_ => new Inbound(expectedEach, options.Json)).ToArray();
+            var inbound = Enumerable.Range(0, clients).Select(_ => new Inbound(expectedEach, _wire.NewReader())).ToArray();
             using var receiving = CancellationTokenSource.CreateLinkedTokenSource(limit.Token);
             var receivers = connections.Select((c, i) => c.ReceiveAsync(inbound[i], receiving.Token)).ToArray();
 
@@ -51,6 +54,7 @@ internal sealed class LatencyWorkload(BenchOptions options, int clients, int rat
             {
                 Completed = !limit.IsCancellationRequested,
             }
+                .Add("server", options.ServerName)
                 .Add("protocol", options.Protocol)
                 .Add("nodes", options.Nodes.Count)
                 .Add("clients", clients)
@@ -88,7 +92,7 @@ internal sealed class LatencyWorkload(BenchOptions options, int clients, int rat
         var payload = BenchWire.Payload(payloadBytes, StampDigits);
         var stampOffsets = new int[connections.Length];
         var templates = connections.Select((_, i) =>
-            BenchWire.MessageTemplate(options.Json, connections[i ^ 1].Id, payload, out stampOffsets[i])).ToArray();
+            _wire.MessageTemplate(connections[i ^ 1].Id, payload, out stampOffsets[i])).ToArray();
 
         var total = (int)Math.Ceiling(perSecond * duration.TotalSeconds);
         var sent = new int[connections.Length];
@@ -96,9 +100,14 @@ internal sealed class LatencyWorkload(BenchOptions options, int clients, int rat
         using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
         while (sent.Any(count => count < total))
         {
-            var due = Math.Min(total, (int)(Stopwatch.GetElapsedTime(started).TotalSeconds * perSecond) + 1);
+            var periods = Stopwatch.GetElapsedTime(started).TotalSeconds * perSecond;
             for (var i = 0; i < connections.Length; i++)
             {
+                // Sender i's k-th message is due at (k + i/senders) periods: the senders take turns
+                // within each period, so the total rate is spread evenly. Without the offset every
+                // sender came due in the same tick (100 senders at 100 msgs/s: a burst of 100 every
+                // 10 ms), and the burst's queueing was measured as latency.
+                var due = Math.Min(total, (int)Math.Floor(periods - (double)i / connections.Length) + 1);
                 var lineLength = templates[i].Length;
                 var stampOffset = stampOffsets[i];
                 var count = Math.Min(due - sent[i], batch.Length / lineLength);
@@ -123,7 +132,7 @@ internal sealed class LatencyWorkload(BenchOptions options, int clients, int rat
         return sent.Sum();
     }
 
-    private sealed class Inbound(int expected, bool json) : ILineSink
+    private sealed class Inbound(int expected, ILineReader reader) : ILineSink
     {
         private readonly List<long> _samples = new(expected);
 
@@ -133,7 +142,7 @@ internal sealed class LatencyWorkload(BenchOptions options, int clients, int rat
 
         public void OnLine(ReadOnlySpan<byte> line)
         {
-            if (BenchWire.Read(json, line, out var text) != ReceivedKind.From || text.Length < StampDigits
+            if (reader.Read(line, out var text) != ReceivedKind.From || text.Length < StampDigits
                 || !long.TryParse(text[..StampDigits], out var stamp))
                 return;
             _samples.Add(Stopwatch.GetTimestamp() - stamp);

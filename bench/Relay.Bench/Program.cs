@@ -15,6 +15,14 @@ var formatOption = new Option<string>("--format")
     Recursive = true,
 };
 formatOption.AcceptOnlyFromAmong("table", "json");
+var serverOption = new Option<string>("--server")
+{
+    Description = "What --nodes are: relay (RelayChat), or redis / nats: their pub/sub, loaded by the same workload (throughput, latency, conns, fanout) "
+        + "with a channel (subject) per client, to be measured side by side.",
+    DefaultValueFactory = _ => "relay",
+    Recursive = true,
+};
+serverOption.AcceptOnlyFromAmong("relay", "redis", "nats");
 var jsonProtocolOption = new Option<bool>("--json") { Description = "Clients speak the JSON protocol ({\"op\":\"to\",…} lines) instead of text lines." };
 var udpOption = new Option<bool>("--udp")
 {
@@ -39,11 +47,6 @@ var receiversOption = new Option<int>("--receivers") { Description = "Clients th
 var fanoutMessagesOption = new Option<int>("--messages") { Description = "Messages the sender sends.", DefaultValueFactory = _ => 2_000 };
 var fanoutWindowOption = new Option<int>("--window") { Description = "Messages the sender may be ahead of the slowest receiver.", DefaultValueFactory = _ => 64 };
 var broadcastOption = new Option<bool>("--broadcast") { Description = "Send ALL: broadcasts instead of room messages (use nodes with no other clients)." };
-var serverOption = new Option<string>("--server")
-{
-    Description = "What --nodes are: relay (RelayChat rooms), or redis / nats (their pub/sub, the same job, measured side by side).",
-    DefaultValueFactory = _ => "relay",
-};
 var pidOption = new Option<int?>("--pid") { Description = "The node's process id, to read its memory from /proc (single node)." };
 
 var throughput = new Command("throughput", "Clients in fixed pairs send M messages each, at most W in flight: delivered msgs/s.")
@@ -70,11 +73,11 @@ conns.SetAction(parse => Run(parse, options => new ConnectionsWorkload(options,
 
 var fanout = new Command("fanout", "One sender to a room of K receivers (or broadcast): deliveries/s, latency, order.")
 {
-    receiversOption, fanoutMessagesOption, payloadOption, fanoutWindowOption, broadcastOption, serverOption,
+    receiversOption, fanoutMessagesOption, payloadOption, fanoutWindowOption, broadcastOption,
 };
 fanout.SetAction(parse => Run(parse, options => new FanoutWorkload(options,
     parse.GetValue(receiversOption), parse.GetValue(fanoutMessagesOption), parse.GetValue(payloadOption),
-    parse.GetValue(fanoutWindowOption), parse.GetValue(broadcastOption), parse.GetValue(serverOption)!).RunAsync()));
+    parse.GetValue(fanoutWindowOption), parse.GetValue(broadcastOption)).RunAsync()));
 
 var failoverClientsOption = new Option<int>("--clients") { Description = "Clients, each with every node in its list (as Relay.Client --nodes).", DefaultValueFactory = _ => 300 };
 var failoverRateOption = new Option<int>("--rate") { Description = "Total messages per second, all clients together.", DefaultValueFactory = _ => 1_500 };
@@ -86,7 +89,7 @@ var failover = new Command("failover", "Clients that fail over between the nodes
 };
 failover.SetAction(parse => Run(parse, options => new FailoverWorkload(options,
     parse.GetValue(failoverClientsOption), parse.GetValue(failoverRateOption), TimeSpan.FromSeconds(parse.GetValue(failoverSecondsOption)),
-    parse.GetValue(untilFileOption)).RunAsync()));
+    parse.GetValue(untilFileOption)).RunAsync(), peers: false));
 
 var stormClientsOption = new Option<int>("--clients") { Description = "Clients on the victim node (an even number).", DefaultValueFactory = _ => 5_000 };
 var victimOption = new Option<int>("--victim") { Description = "Which of --nodes is killed (0-based).", DefaultValueFactory = _ => 0 };
@@ -96,16 +99,29 @@ var storm = new Command("storm", "K clients on one node, which is then killed: h
     stormClientsOption, victimOption, victimPidOption, concurrencyOption,
 };
 storm.SetAction(parse => Run(parse, options => new StormWorkload(options,
-    parse.GetValue(stormClientsOption), parse.GetValue(victimOption), parse.GetValue(victimPidOption), parse.GetValue(concurrencyOption)).RunAsync()));
+    parse.GetValue(stormClientsOption), parse.GetValue(victimOption), parse.GetValue(victimPidOption), parse.GetValue(concurrencyOption)).RunAsync(), peers: false));
 
 var root = new RootCommand("RelayChat load generator. Every run is bounded in count and time and talks only to the given loopback nodes.")
 {
-    nodesOption, formatOption, limitOption, throughput, latency, conns, fanout, failover, storm,
+    nodesOption, formatOption, limitOption, serverOption, throughput, latency, conns, fanout, failover, storm,
 };
 return await root.Parse(args).InvokeAsync();
 
-async Task<int> Run(ParseResult parse, Func<BenchOptions, Task<BenchResult>> workload)
+// peers: the workload can load Redis and NATS too (--server); failover and storm are RelayChat's alone.
+async Task<int> Run(ParseResult parse, Func<BenchOptions, Task<BenchResult>> workload, bool peers = true)
 {
+    var server = parse.GetValue(serverOption) switch
+    {
+        "redis" => BenchServer.Redis,
+        "nats" => BenchServer.Nats,
+        _ => BenchServer.Relay,
+    };
+    if (server != BenchServer.Relay && !peers)
+    {
+        Console.Error.WriteLine($"relay-bench: {parse.CommandResult.Command.Name} loads RelayChat nodes only, not --server {parse.GetValue(serverOption)}");
+        return 2;
+    }
+
     var nodes = new List<IPEndPoint>();
     foreach (var text in parse.GetValue(nodesOption)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
     {
@@ -127,7 +143,7 @@ async Task<int> Run(ParseResult parse, Func<BenchOptions, Task<BenchResult>> wor
     var json = parse.GetValue(formatOption) == "json";
     // --json and --udp exist on the workloads that speak them (throughput, latency).
     var options = new BenchOptions(nodes, TimeSpan.FromSeconds(parse.GetValue(limitOption)), Progress: !json && !Console.IsErrorRedirected,
-        Json: parse.GetValue(jsonProtocolOption), Udp: parse.GetValue(udpOption));
+        Json: parse.GetValue(jsonProtocolOption), Udp: parse.GetValue(udpOption), Server: server);
     try
     {
         var result = await workload(options);

@@ -16,6 +16,8 @@ namespace Relay.Bench;
 /// </remarks>
 internal sealed class ThroughputWorkload(BenchOptions options, int clients, int messages, int payloadBytes, int window)
 {
+    private readonly ClientWire _wire = ClientWire.For(options);
+
     // Each payload starts with its sequence number, so the receiver can check order and loss.
     private const int SequenceDigits = 10;
     private static readonly TimeSpan LossTimeout = TimeSpan.FromMilliseconds(500);
@@ -32,16 +34,20 @@ internal sealed class ThroughputWorkload(BenchOptions options, int clients, int 
 
         using var limit = new CancellationTokenSource(options.Limit);
         var connections = await Task.WhenAll(Enumerable.Range(0, clients)
-            .Select(i => BenchConnection.ConnectAsync(options.NodeFor(i), options, limit.Token))).ConfigureAwait(false);
+            .Select(i => _wire.ConnectAsync(options.NodeFor(i), i, limit.Token))).ConfigureAwait(false);
         try
         {
+            await _wire.ReadyAsync(limit.Token).ConfigureAwait(false);
             // Fixed random pairs: shuffle, then 0-1, 2-3, ...; with several nodes most pairs span two.
             var order = Enumerable.Range(0, clients).OrderBy(_ => Random.Shared.Next()).ToArray();
             var partner = new int[clients];
             for (var i = 0; i < clients; i += 2)
                 (partner[order[i]], partner[order[i + 1]]) = (order[i + 1], order[i]);
 
-            var inbound = Enumerable.Range(0, clients).Select(_ => new Inbound(window, options.Json, options.Udp)).ToArray();
+            var inbound = Enumerable.Range(0, clients).Select(_ => new Inbound(window, _wire.NewReader(), options.Udp)).ToArray();
+            // The load tool's own CPU while it measures: on a machine it shares with the server,
+            // what it takes is not the server's, and a comparison has to know how much that is.
+            var toolCpu = Process.GetCurrentProcess().TotalProcessorTime;
             var started = Stopwatch.GetTimestamp();
             var stopwatch = Stopwatch.StartNew();
             using var progress = Progress(inbound, (long)clients * messages, stopwatch);
@@ -70,6 +76,7 @@ internal sealed class ThroughputWorkload(BenchOptions options, int clients, int 
             var elapsed = options.Udp && inbound.Any(i => i.LastArrival > 0)
                 ? Stopwatch.GetElapsedTime(started, inbound.Max(i => i.LastArrival))
                 : stopwatch.Elapsed;
+            toolCpu = Process.GetCurrentProcess().TotalProcessorTime - toolCpu;
             await receiving.CancelAsync().ConfigureAwait(false);
             var delivered = inbound.Sum(i => i.Received);
             var sent = inbound.Sum(i => i.Sent);
@@ -78,6 +85,7 @@ internal sealed class ThroughputWorkload(BenchOptions options, int clients, int 
             {
                 Completed = completed,
             }
+                .Add("server", options.ServerName)
                 .Add("protocol", options.Protocol)
                 .Add("nodes", options.Nodes.Count)
                 .Add("clients", clients)
@@ -89,6 +97,7 @@ internal sealed class ThroughputWorkload(BenchOptions options, int clients, int 
                 .Add("delivered", delivered)
                 .Add("msgs/s", Math.Round(delivered / elapsed.TotalSeconds))
                 .Add("MB/s", Math.Round(delivered * (payloadBytes + 1.0) / elapsed.TotalSeconds / 1e6, 1))
+                .Add("load tool cpu s", Math.Round(toolCpu.TotalSeconds, 3))
                 .Add("lost", expected - delivered)
                 .Add("lost %", Math.Round(100.0 * (expected - delivered) / expected, 3))
                 .Add("out of order", inbound.Sum(i => i.OutOfOrder))
@@ -105,7 +114,7 @@ internal sealed class ThroughputWorkload(BenchOptions options, int clients, int 
     private async Task SendAsync(BenchConnection connection, long partnerId, Inbound partnerInbound, CancellationToken cancellation)
     {
         // Lines go out in batches of whatever the window allows: one socket write for many lines.
-        var template = BenchWire.MessageTemplate(options.Json, partnerId, BenchWire.Payload(payloadBytes, SequenceDigits), out var payloadOffset);
+        var template = _wire.MessageTemplate(partnerId, BenchWire.Payload(payloadBytes, SequenceDigits), out var payloadOffset);
         var batch = new byte[template.Length * Math.Max(1, window)];
 
         for (var sequence = 0; sequence < messages;)
@@ -175,7 +184,7 @@ internal sealed class ThroughputWorkload(BenchOptions options, int clients, int 
             : null;
 
     /// <summary>What one client receives from its partner, and the partner's window.</summary>
-    private sealed class Inbound(int window, bool json, bool udp) : ILineSink
+    private sealed class Inbound(int window, ILineReader reader, bool udp) : ILineSink
     {
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly object _gate = new();
@@ -244,8 +253,8 @@ internal sealed class ThroughputWorkload(BenchOptions options, int clients, int 
 
         public void OnLine(ReadOnlySpan<byte> line)
         {
-            var kind = BenchWire.Read(json, line, out var text);
-            if (kind == ReceivedKind.Greeting)
+            var kind = reader.Read(line, out var text);
+            if (kind is ReceivedKind.Greeting or ReceivedKind.Control)
                 return;
             if (kind != ReceivedKind.From)
             {

@@ -2,47 +2,55 @@ using System.Text;
 
 namespace Relay.Bench.Tests;
 
-/// <summary>The fan-out workload speaks each peer's pub/sub as that server expects (the servers are not needed here).</summary>
+/// <summary>The fan-out workload speaks each server's rooms or pub/sub as that server expects (the servers are not needed here).</summary>
 public sealed class FanoutProtocolTests
 {
-    private static readonly byte[] Payload = Encoding.ASCII.GetBytes("0000000042" + new string('x', 54));
-
     [Fact]
-    public void Publishes_and_reads_Redis_pub_sub()
+    public void A_RelayChat_room_is_joined_and_published_to_with_ROOM_lines()
     {
-        var redis = FanoutProtocol.For("redis", broadcast: false);
+        var relay = FanoutProtocol.For(BenchServer.Relay, broadcast: false);
+        var message = relay.Message("lobby", 12, out var offset);
 
-        Assert.Equal("SUBSCRIBE ch\r\n", Encoding.ASCII.GetString(redis.Setup("ch", sender: false)));
-        Assert.Equal("PING\r\n", Encoding.ASCII.GetString(redis.Setup("ch", sender: true)));
-        Assert.Equal($"PUBLISH ch {Encoding.ASCII.GetString(Payload)}\r\n", Encoding.ASCII.GetString(redis.Message("ch", Payload)));
-        Assert.True(redis.IsReady("subscribe"u8));
-        // A delivered message: *3, $7, message, $2, ch, $64, <payload>; only the payload line counts.
-        Assert.False(redis.TryDelivered("message"u8, 64, out _));
-        Assert.False(redis.TryDelivered("$64"u8, 64, out _));
-        Assert.True(redis.TryDelivered(Payload, 64, out var payload));
-        Assert.Equal(Payload, payload.ToArray());
+        Assert.Equal("JOIN:lobby\n", Encoding.ASCII.GetString(relay.Setup("lobby", sender: false)));
+        Assert.Equal("ROOM:lobby:", Encoding.ASCII.GetString(message, 0, offset));
+        Assert.Equal(offset + 12 + 1, message.Length);
+        var reader = relay.NewReader();
+        Assert.Equal(ReceivedKind.Greeting, reader.Read("OK:JOIN:lobby"u8, out _));
+        Assert.Equal(ReceivedKind.From, reader.Read("ROOM:lobby:7:0000000001xx"u8, out var text));
+        Assert.Equal("0000000001xx", Encoding.ASCII.GetString(text));
+        Assert.Equal(ReceivedKind.Other, reader.Read("ERROR:NOT_A_MEMBER:lobby"u8, out _));
     }
 
     [Fact]
-    public void Publishes_and_reads_NATS_core_pub_sub()
+    public void A_RelayChat_broadcast_needs_no_setup()
     {
-        var nats = FanoutProtocol.For("nats", broadcast: false);
+        var relay = FanoutProtocol.For(BenchServer.Relay, broadcast: true);
 
-        Assert.Equal("CONNECT {\"verbose\":false,\"pedantic\":false}\r\nSUB ch 1\r\nPING\r\n", Encoding.ASCII.GetString(nats.Setup("ch", sender: false)));
-        Assert.DoesNotContain("SUB", Encoding.ASCII.GetString(nats.Setup("ch", sender: true)).Replace("CONNECT", "", StringComparison.Ordinal), StringComparison.Ordinal);
-        Assert.Equal($"PUB ch 64\r\n{Encoding.ASCII.GetString(Payload)}\r\n", Encoding.ASCII.GetString(nats.Message("ch", Payload)));
-        Assert.True(nats.IsReady("PONG"u8));
-        Assert.False(nats.TryDelivered("MSG ch 1 64"u8, 64, out _));
-        Assert.True(nats.TryDelivered(Payload, 64, out _));
+        Assert.Empty(relay.Setup("lobby", sender: false));
+        Assert.StartsWith("ALL:", Encoding.ASCII.GetString(relay.Message("lobby", 12, out _)), StringComparison.Ordinal);
+        Assert.Equal(ReceivedKind.From, relay.NewReader().Read("ALL:7:0000000001xx"u8, out _));
     }
 
     [Theory]
-    [InlineData("redis")]
-    [InlineData("nats")]
-    public void Refuses_broadcast_mode_for_peers(string server) =>
-        Assert.Throws<ArgumentException>(() => FanoutProtocol.For(server, broadcast: true));
+    [InlineData("Redis")]
+    [InlineData("Nats")]
+    public void A_peer_channel_is_the_peer_wire_receivers_subscribe_the_sender_only_pings(string name)
+    {
+        // By name: the enum is internal to the load tool.
+        var server = Enum.Parse<BenchServer>(name);
+        var fanout = FanoutProtocol.For(server, broadcast: false);
+        var wire = PeerWire.For(server);
 
-    [Fact]
-    public void Refuses_an_unknown_server() =>
-        Assert.Throws<ArgumentException>(() => FanoutProtocol.For("kafka", broadcast: false));
+        Assert.Equal(wire.Handshake("ch"), fanout.Setup("ch", sender: false));
+        Assert.Equal(wire.Handshake(null), fanout.Setup("ch", sender: true));
+        Assert.Equal(wire.Publish("ch", new byte[12], out var expectedOffset), fanout.Message("ch", 12, out var offset));
+        Assert.Equal(expectedOffset, offset);
+        Assert.IsType(wire.NewReader().GetType(), fanout.NewReader());
+    }
+
+    [Theory]
+    [InlineData("Redis")]
+    [InlineData("Nats")]
+    public void Refuses_broadcast_mode_for_peers(string name) =>
+        Assert.Throws<ArgumentException>(() => FanoutProtocol.For(Enum.Parse<BenchServer>(name), broadcast: true));
 }
