@@ -13,7 +13,8 @@
 #
 # Env: VICTIM (reconnect-storm: the node killed, 1-3, default 1: the oldest, which holds the id
 #      allocator), CLIENT_PORT (default 9400) and CLUSTER_BASE (default 4450): node I uses
-#      CLIENT_PORT+I and CLUSTER_BASE+I on 127.0.0.1; FAULTS_NO_BUILD=1 skips the build.
+#      CLIENT_PORT+I and CLUSTER_BASE+I on 127.0.0.1; FAULTS_NO_BUILD=1 skips the build;
+#      NODE_ARGS: more arguments for every node (e.g. "--config experiment.conf").
 # Node logs and the load tool's output stay in a temporary folder, printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,7 +50,7 @@ start_node() { # I
   local i=$1 log=$log_dir/node$1.log deadline=$((SECONDS + 60))
   [ -f "$log" ] && mv "$log" "$log_dir/node$i.$(date +%s%N).log"
   dotnet "$host_dll" --port $((client_port + i)) --cluster-port $((cluster_base + i)) --dashboard-port 0 \
-    --seeds "$seeds" >"$log" 2>&1 &
+    --seeds "$seeds" ${NODE_ARGS:-} >"$log" 2>&1 &
   pid[$i]=$!
   until grep -qs "RelayChat node listening on" "$log"; do
     kill -0 "${pid[$i]}" 2>/dev/null || { echo "FAIL $mode: node $i exited at start; see $log"; exit 1; }

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Builds and runs every test, then prints one closing line: "N passed, N failed[, N skipped]".
-# Needs the .NET SDK and Debian's apt (for Chromium and promtool); the tests start their own
+# Needs the .NET SDK and Debian's apt (for Chromium, promtool, Redis and NATS); the tests start their own
 # nodes on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The browser tests drive Debian's Chromium and the metrics test checks the exposition with
-# Prometheus's promtool: install them when missing (a fresh Debian machine has neither).
+# The browser tests drive Debian's Chromium, the metrics test checks the exposition with
+# Prometheus's promtool, and the benchmark's peer drivers talk to Redis and NATS: install them when
+# missing (a fresh Debian machine has none of them).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/promtool ] || missing+=(prometheus)
+# The benchmark's peer drivers are smoke-tested against real Redis and NATS servers.
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v nats-server >/dev/null || missing+=(nats-server)
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]} for the browser and metrics tests (apt-get)"
+  echo "installing ${missing[*]} for the browser, metrics and benchmark-peer tests (apt-get)"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq >/dev/null
