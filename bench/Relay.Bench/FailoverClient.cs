@@ -32,6 +32,9 @@ internal sealed class FailoverClient(int index, NodeList nodes, MessageLedger le
     /// <summary>No node answered within the failover rounds: the client gave up.</summary>
     public bool Stranded { get; private set; }
 
+    /// <summary>The node it is connected to (host:port), or null when stranded.</summary>
+    public string? Node => _connection is null ? null : nodes.Current;
+
     /// <summary>The number of the connection in use (1 for the first).</summary>
     public int ConnectionNumber => _connection?.Number ?? 0;
 
