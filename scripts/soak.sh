@@ -138,6 +138,7 @@ echo "logs: $log_dir"
 if [ ${#problems[@]} -eq 0 ]; then
   echo "PASS"
 else
-  printf 'FAIL: %s\n' "$(IFS=';'; echo "${problems[*]}")"
+  reasons=$(printf '%s; ' "${problems[@]#FAIL: }")
+  echo "FAIL: ${reasons%; }"
   exit 1
 fi

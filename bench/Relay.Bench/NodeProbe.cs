@@ -45,6 +45,19 @@ internal sealed class NodeProbe(int pid, IPEndPoint clientEndpoint, IPEndPoint d
             Read("dotnet_gc_last_collection_heap_size_bytes"));
     }
 
+    /// <summary>The node's RSS now in MiB, for progress lines; "-" while it is not running.</summary>
+    public string ResidentMib()
+    {
+        try
+        {
+            return GrowthLimits.Mib(NodeSample.ParseStatus(File.ReadAllText($"/proc/{Pid}/status")).RssBytes);
+        }
+        catch (Exception error) when (error is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return "-";
+        }
+    }
+
     private int CountSockets()
     {
         var count = 0;

@@ -17,6 +17,7 @@ internal sealed class RoomMember(int index, string room, NodeList nodes)
     private static readonly TimeSpan AnswerWithin = TimeSpan.FromSeconds(10);
 
     private readonly object _gate = new();
+    private NodeList _nodes = nodes;
     private List<(int Round, int Sender)> _received = new();
     private RelayClient? _client;
     private Task _reading = Task.CompletedTask;
@@ -39,7 +40,7 @@ internal sealed class RoomMember(int index, string room, NodeList nodes)
     public bool Stranded { get; private set; }
 
     /// <summary>The node it is connected to, host:port.</summary>
-    public string Node => nodes.Current;
+    public string Node => _nodes.Current;
 
     public int Failovers { get; private set; }
 
@@ -54,7 +55,7 @@ internal sealed class RoomMember(int index, string room, NodeList nodes)
 
     public async Task ConnectAsync(CancellationToken cancellation)
     {
-        _client = await nodes.ConnectAsync(rounds: FailoverRounds, cancellation: cancellation).ConfigureAwait(false);
+        _client = await _nodes.ConnectAsync(rounds: FailoverRounds, cancellation: cancellation).ConfigureAwait(false);
         _reading = ReadAsync(_client);
     }
 
@@ -64,9 +65,33 @@ internal sealed class RoomMember(int index, string room, NodeList nodes)
         if (_client is { } old)
             await old.DisposeAsync().ConfigureAwait(false);
         await _reading.ConfigureAwait(false);
+        var recovered = await ReconnectAsync(skipCurrent: true, cancellation).ConfigureAwait(false);
+        if (recovered)
+            Failovers++;
+        return recovered;
+    }
+
+    /// <summary>
+    /// Moves to the first node of <paramref name="list"/> that answers (its own node, back after a
+    /// restart), joins its room there again if it was in it, and fails over with that list from
+    /// then on. Only between rounds.
+    /// </summary>
+    public async Task<bool> MoveAsync(NodeList list, CancellationToken cancellation)
+    {
+        _closing = true;
+        if (_client is { } old)
+            await old.DisposeAsync().ConfigureAwait(false);
+        await _reading.ConfigureAwait(false);
+        _closing = false;
+        _nodes = list;
+        return await ReconnectAsync(skipCurrent: false, cancellation).ConfigureAwait(false);
+    }
+
+    private async Task<bool> ReconnectAsync(bool skipCurrent, CancellationToken cancellation)
+    {
         try
         {
-            _client = await nodes.ConnectAsync(skipCurrent: true, rounds: FailoverRounds, cancellation).ConfigureAwait(false);
+            _client = await _nodes.ConnectAsync(skipCurrent, rounds: FailoverRounds, cancellation).ConfigureAwait(false);
         }
         catch (Exception error) when (error is RelayConnectionException or OperationCanceledException)
         {
@@ -76,7 +101,6 @@ internal sealed class RoomMember(int index, string room, NodeList nodes)
         }
 
         Stranded = false;
-        Failovers++;
         _lost = false;
         _reading = ReadAsync(_client);
         if (!InRoom)

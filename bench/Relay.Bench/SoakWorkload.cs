@@ -20,8 +20,9 @@ namespace Relay.Bench;
 /// The restart is the script's: the tool prints <c>soak: restart a node now</c> on stderr and
 /// carries on; the script stops a node (SIGTERM), starts it again and writes
 /// <c>&lt;node number&gt; &lt;new pid&gt;</c> to <see cref="RestartedFile"/> in the control directory
-/// once it serves. The long-lived clients stay connected through the end sample, so each node is
-/// compared with the same clients (those of the restarted node failed over to the others).
+/// once it serves. The restarted node's long-lived clients, which failed over to the others, then
+/// come back to it (with traffic stopped), and all of them stay connected through the end sample,
+/// so each node is compared with the same clients.
 /// </remarks>
 internal sealed class SoakWorkload(BenchOptions options, SoakPlan plan)
 {
@@ -94,8 +95,14 @@ internal sealed class SoakWorkload(BenchOptions options, SoakPlan plan)
             {
                 restarted = node;
                 _probes[node].Pid = pid;
+                Console.Error.WriteLine($"soak: node {node + 1} restarted (pid {pid}) {(_clock.Elapsed - cued).TotalSeconds:0} s after the cue");
+                // Its clients failed over to the others; with traffic stopped, so that no receipt is
+                // in doubt, they come back, and it carries its share again.
+                await QuiesceAsync(traffic, limit.Token).ConfigureAwait(false);
+                problems.AddRange(await MoveHomeAsync(node, limit.Token).ConfigureAwait(false));
+                traffic = StartTraffic(limit.Token);
                 var back = _clock.Elapsed;
-                Console.Error.WriteLine($"soak: node {node + 1} restarted (pid {pid}) {(back - cued).TotalSeconds:0} s after the cue; its warm-up until {(back + plan.Warmup).TotalSeconds:0} s");
+                Console.Error.WriteLine($"soak: its clients are back; its warm-up until {(back + plan.Warmup).TotalSeconds:0} s");
                 await WaitUntilAsync(() => _clock.Elapsed >= back + plan.Warmup, limit.Token).ConfigureAwait(false);
                 await QuiesceAsync(traffic, limit.Token).ConfigureAwait(false);
                 baseline[node] = await SampleAsync(node, "after its restart", limit.Token).ConfigureAwait(false);
@@ -155,6 +162,27 @@ internal sealed class SoakWorkload(BenchOptions options, SoakPlan plan)
     {
         node = pid = 0;
         return File.Exists(path) && TryParseRestarted(File.ReadAllText(path), _probes.Length, out node, out pid);
+    }
+
+    /// <summary>Moves the long-lived clients whose own node is <paramref name="node"/> back to it; what failed.</summary>
+    private async Task<IReadOnlyList<string>> MoveHomeAsync(int node, CancellationToken cancellation)
+    {
+        var count = options.Nodes.Count;
+        var steady = Enumerable.Range(0, _steady.Length).Where(i => i % count == node).ToArray();
+        await Task.WhenAll(steady.Select(i => _steady[i].MoveAsync(NodesFor(i)))).ConfigureAwait(false);
+        var members = _groups.SelectMany((g, r) => g.Members.Select(m => (Member: m, Home: r * plan.RoomMembers + m.Index)))
+            .Where(m => m.Home % count == node).ToArray();
+        var failed = new List<string>();
+        var endpoint = options.Nodes[node].ToString();
+        foreach (var (member, home) in members)
+        {
+            if (!await member.MoveAsync(NodesFor(home), cancellation).ConfigureAwait(false) || member.Node != endpoint)
+                failed.Add($"room member {home} did not get back to node {node + 1} and into its room");
+        }
+
+        if (steady.Count(i => _steady[i].Node != endpoint) is var stuck and > 0)
+            failed.Add($"{stuck} chatting clients did not get back to node {node + 1}");
+        return failed;
     }
 
     private async Task ConnectAllAsync(CancellationToken cancellation)
@@ -309,9 +337,11 @@ internal sealed class SoakWorkload(BenchOptions options, SoakPlan plan)
         var timer = new Timer(_ =>
         {
             var problems = _churnProblems.Count + _groups.Sum(g => g.Problems.Count + g.Members.Sum(m => m.Unexpected.Count)) + _steady.Sum(m => m.OtherErrors);
+            // RSS as it goes, to see whether growth levels off; the samples are what is judged.
+            var rss = string.Join('/', _probes.Select(p => p.ResidentMib()));
             Console.Error.WriteLine(
                 $"soak: {_clock.Elapsed.TotalSeconds:0} s: {_ledger.SentCount:#,0} messages, {Interlocked.Read(ref _churnCycles):#,0} churn cycles, " +
-                $"{_groups.Sum(g => g.Passed + g.Disrupted):#,0} room rounds; {problems} problems so far");
+                $"{_groups.Sum(g => g.Passed + g.Disrupted):#,0} room rounds; {problems} problems so far; RSS {rss} MiB");
         }, null, ProgressEvery, ProgressEvery);
         cancellation.Register(() => timer.Dispose());
         return timer;
