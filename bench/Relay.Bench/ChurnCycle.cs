@@ -152,7 +152,7 @@ internal static class ChurnCycle
         }
 
         if (connection is null)
-            return new Outcome(leave, refused, Interrupted: false, Problem: $"no node gave it an id (last: {lastError})");
+            return new Outcome(leave, Connected: false, refused, Interrupted: false, Problem: $"no node gave it an id (last: {lastError})");
 
         await using (connection.ConfigureAwait(false))
         {
@@ -202,9 +202,9 @@ internal static class ChurnCycle
             await reading.CancelAsync().ConfigureAwait(false);
             await receive.ConfigureAwait(false);
             if (transcript.Lines.Any(l => l.StartsWith("RECONNECT:", StringComparison.Ordinal)))
-                return new Outcome(leave, refused, Interrupted: true, Problem: null);
+                return new Outcome(leave, Connected: true, refused, Interrupted: true, Problem: null);
             var problem = stalled ?? Check(number, connection.Id, transcript.Lines);
-            return new Outcome(leave, refused, Interrupted: false, Problem: problem is null ? null : $"cycle {number} ({ActionOf(number)}, {leave}, id {connection.Id}): {problem}");
+            return new Outcome(leave, Connected: true, refused, Interrupted: false, Problem: problem is null ? null : $"cycle {number} ({ActionOf(number)}, {leave}, id {connection.Id}): {problem}");
         }
     }
 
@@ -222,10 +222,11 @@ internal static class ChurnCycle
 
     /// <summary>What became of one cycle.</summary>
     /// <param name="How">The way it was to leave.</param>
+    /// <param name="Connected">It got an id.</param>
     /// <param name="RefusedAttempts">Connects that got no id (a node stopping or starting), each followed by a try on the next node.</param>
     /// <param name="Interrupted">Its node said RECONNECT (it was leaving) before the cycle was done.</param>
     /// <param name="Problem">What was wrong, or null.</param>
-    public sealed record Outcome(Leave How, int RefusedAttempts, bool Interrupted, string? Problem);
+    public sealed record Outcome(Leave How, bool Connected, int RefusedAttempts, bool Interrupted, string? Problem);
 
     /// <summary>Every line received; answered once the PONG has come, and the message to itself if it sent one.</summary>
     private sealed class Transcript(string? awaited) : ILineSink

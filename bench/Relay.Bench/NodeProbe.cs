@@ -42,7 +42,7 @@ internal sealed class NodeProbe(int pid, IPEndPoint clientEndpoint, IPEndPoint d
             Read("relay_connections", "transport=\"tcp\""),
             Read("relay_registry_shards"),
             Read("relay_registry_id_blocks"),
-            Read("dotnet_gc_last_collection_heap_size_bytes"));
+            Read("dotnet_gc_last_collection_heap_size_bytes") - Read("dotnet_gc_last_collection_heap_fragmentation_size_bytes"));
     }
 
     /// <summary>The node's RSS now in MiB, for progress lines; "-" while it is not running.</summary>

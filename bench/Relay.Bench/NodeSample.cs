@@ -14,7 +14,11 @@ namespace Relay.Bench;
 /// <param name="TcpClients"><c>relay_connections{transport="tcp"}</c>: clients the node says it has.</param>
 /// <param name="Shards"><c>relay_registry_shards</c>: registry shards on the node.</param>
 /// <param name="IdBlocks"><c>relay_registry_id_blocks</c>: id blocks the lease table gives the node.</param>
-/// <param name="HeapBytes">The managed heap after the last GC (<c>dotnet_gc_last_collection_heap_size_bytes</c>, all generations): shown beside RSS, not judged.</param>
+/// <param name="HeapBytes">
+/// The managed heap after the last GC, free space left out (<c>dotnet_gc_last_collection_heap_size_bytes</c>
+/// less <c>…_fragmentation_size_bytes</c>, all generations; most of gen0's size is free space): shown
+/// beside RSS, not judged, since it depends on which generation the last GC collected.
+/// </param>
 internal sealed record NodeSample(
     long RssBytes, int Threads, int Sockets, int CloseWait, long? TcpClients, long? Shards, long? IdBlocks, long? HeapBytes)
 {

@@ -45,6 +45,8 @@ internal sealed class SoakWorkload(BenchOptions options, SoakPlan plan)
     private NodeProbe[] _probes = [];
     private int _churnNumber;
     private long _churnCycles;
+    private long _churnConnected;
+    private int _movedHome;
     private long _churnInterrupted;
     private long _churnRefused;
     private long _churnSkipped;
@@ -174,6 +176,7 @@ internal sealed class SoakWorkload(BenchOptions options, SoakPlan plan)
             .Where(m => m.Home % count == node).ToArray();
         var failed = new List<string>();
         var endpoint = options.Nodes[node].ToString();
+        _movedHome = steady.Length + members.Length;
         foreach (var (member, home) in members)
         {
             if (!await member.MoveAsync(NodesFor(home), cancellation).ConfigureAwait(false) || member.Node != endpoint)
@@ -274,6 +277,8 @@ internal sealed class SoakWorkload(BenchOptions options, SoakPlan plan)
     {
         var outcome = await ChurnCycle.RunAsync(number, options.Nodes, limit).ConfigureAwait(false);
         Interlocked.Increment(ref _churnCycles);
+        if (outcome.Connected)
+            Interlocked.Increment(ref _churnConnected);
         Interlocked.Increment(ref _churnByLeave[(int)outcome.How]);
         Interlocked.Add(ref _churnRefused, outcome.RefusedAttempts);
         if (outcome.Interrupted)
@@ -403,7 +408,10 @@ internal sealed class SoakWorkload(BenchOptions options, SoakPlan plan)
             .Add("churn cut short by RECONNECT", Interlocked.Read(ref _churnInterrupted))
             .Add("churn connects refused", Interlocked.Read(ref _churnRefused))
             .Add("churn ticks skipped (16 in flight)", Interlocked.Read(ref _churnSkipped))
-            .Add("restarted node", restarted is { } r ? r + 1 : 0);
+            .Add("restarted node", restarted is { } r ? r + 1 : 0)
+            // Every connection that got an id; the node's id blocks (100 ids each by default) follow from it.
+            .Add("ids handed out", plan.Clients + members.Length + Interlocked.Read(ref _churnConnected)
+                + _steady.Sum(m => m.Failovers.Count) + members.Sum(m => m.Failovers) + _movedHome);
         for (var i = 0; i < end.Length; i++)
         {
             var (s, e) = (baseline[i].Sample, end[i].Sample);
