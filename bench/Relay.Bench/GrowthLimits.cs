@@ -6,12 +6,12 @@ namespace Relay.Bench;
 /// and the same long-lived clients connected.
 /// </summary>
 /// <remarks>
-/// The allowances are above what the ten-minute run of docs/operations.md ("Soak") showed: RSS rose
-/// 15-26 MiB, most of it in the first two minutes after the warm-up and then about 1 MiB a minute or
-/// less; threads moved by up to 3 either way; sockets beside the clients' did not change at all. What
-/// they still catch in ten minutes: a socket or a thread kept per churned connection (about 2,800
-/// of them), more than about 12 KiB kept per churned connection, or about 200 bytes per message
-/// (about 170,000 of them).
+/// The allowances are above what the ten-minute runs of docs/operations.md ("Soak") showed: RSS
+/// rose 13-26 MiB, about half of it as the traffic came back after the first sample and then about
+/// 1 MiB a minute at most; threads moved by up to 3 either way; sockets beside the clients' did not
+/// change at all. What they still catch in ten minutes: a socket or a thread kept per churned
+/// connection (about 2,800 of them), more than about 12 KiB kept per churned connection, or about
+/// 200 bytes per message (about 170,000 of them).
 /// </remarks>
 internal static class GrowthLimits
 {
