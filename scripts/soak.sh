@@ -11,7 +11,8 @@
 # and at the end): RSS, threads, sockets, CLOSE-WAIT, registry shards and id blocks. Prints them
 # start against end, then PASS or FAIL: <reasons>; exits 1 on FAIL. FAIL on growth beyond the noise
 # allowed (bench/Relay.Bench/GrowthLimits.cs), any message neither delivered nor answered, any
-# unexpected line to a client, or any error-level line in a node's log.
+# unexpected line to a client, or an error-level line in a node's log (but for two kinds that a
+# graceful restart writes by design; see below).
 #
 # Env: SOAK_CLIENTS (chatting clients, default 60), SOAK_RATE (their msgs/s in all, 300),
 #      SOAK_CHURN (short-lived clients a second, 5), SOAK_ROOMS and SOAK_ROOM_MEMBERS (4 and 5),
