@@ -267,6 +267,16 @@ internal sealed class BenchConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Half-closes (FIN): the node handles what it has read, answers it and closes its side.</summary>
+    public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
+
+    /// <summary>Closes with a reset (RST, SO_LINGER 0) instead of a FIN: an abrupt end, as a crashed client's.</summary>
+    public void Reset()
+    {
+        _socket.LingerState = new LingerOption(true, 0);
+        _socket.Close();
+    }
+
     public ValueTask DisposeAsync()
     {
         if (_quit is not null)

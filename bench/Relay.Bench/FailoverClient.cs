@@ -15,6 +15,9 @@ internal sealed class FailoverClient(int index, NodeList nodes, MessageLedger le
     private const int FailoverRounds = 5;
 
     private readonly List<TimeSpan> _failovers = new();
+    private NodeList _nodes = nodes;
+    private volatile NodeList? _moveTo;
+    private TaskCompletionSource<bool>? _moved;
     private volatile Connection? _connection;
     private volatile bool _finished;
     private TaskCompletionSource? _pong;
@@ -32,12 +35,15 @@ internal sealed class FailoverClient(int index, NodeList nodes, MessageLedger le
     /// <summary>No node answered within the failover rounds: the client gave up.</summary>
     public bool Stranded { get; private set; }
 
+    /// <summary>The node it is connected to (host:port), or null when stranded.</summary>
+    public string? Node => _connection is null ? null : _nodes.Current;
+
     /// <summary>The number of the connection in use (1 for the first).</summary>
     public int ConnectionNumber => _connection?.Number ?? 0;
 
     public async Task ConnectAsync(CancellationToken cancellation)
     {
-        var client = await nodes.ConnectAsync(rounds: FailoverRounds, cancellation: cancellation).ConfigureAwait(false);
+        var client = await _nodes.ConnectAsync(rounds: FailoverRounds, cancellation: cancellation).ConfigureAwait(false);
         _connection = new Connection(client, 1);
         Volatile.Write(ref directory[index], client.Id);
     }
@@ -67,7 +73,16 @@ internal sealed class FailoverClient(int index, NodeList nodes, MessageLedger le
 
             if (_finished)
                 return;
-            await FailOverAsync(connection, cancellation).ConfigureAwait(false);
+            if (_moveTo is { } list)
+            {
+                _moveTo = null;
+                _nodes = list;
+                await FailOverAsync(connection, skipCurrent: false, cancellation).ConfigureAwait(false);
+                _moved?.TrySetResult(_connection is not null);
+                continue;
+            }
+
+            await FailOverAsync(connection, skipCurrent: true, cancellation).ConfigureAwait(false);
         }
     }
 
@@ -163,6 +178,23 @@ internal sealed class FailoverClient(int index, NodeList nodes, MessageLedger le
         }
     }
 
+    /// <summary>
+    /// Moves to the first node of <paramref name="list"/> that answers (a client's own node, back
+    /// after its restart) and fails over with that list from then on; false if no node answered.
+    /// Call it with sending stopped and every receipt in: none is awaited on the connection it leaves.
+    /// </summary>
+    public async Task<bool> MoveAsync(NodeList list)
+    {
+        if (_connection is not { } connection)
+            return false;
+        var moved = _moved = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _moveTo = list;
+        // The receive loop sees the connection end and connects anew (below, in ReceiveAsync).
+        connection.Leaving = true;
+        await connection.Client.DisposeAsync().ConfigureAwait(false);
+        return await moved.Task.ConfigureAwait(false);
+    }
+
     /// <summary>Ends the run: no more failovers, and the connection closes.</summary>
     public async Task CloseAsync()
     {
@@ -201,7 +233,8 @@ internal sealed class FailoverClient(int index, NodeList nodes, MessageLedger le
         }
     }
 
-    private async Task FailOverAsync(Connection lost, CancellationToken cancellation)
+    /// <summary>After <paramref name="lost"/>: the next node that answers (a failover, timed), or with <paramref name="skipCurrent"/> false the first of the list (a move).</summary>
+    private async Task FailOverAsync(Connection lost, bool skipCurrent, CancellationToken cancellation)
     {
         var started = Stopwatch.GetTimestamp();
         lost.Leaving = true;
@@ -209,10 +242,11 @@ internal sealed class FailoverClient(int index, NodeList nodes, MessageLedger le
         await lost.Client.DisposeAsync().ConfigureAwait(false);
         try
         {
-            var client = await nodes.ConnectAsync(skipCurrent: true, rounds: FailoverRounds, cancellation).ConfigureAwait(false);
+            var client = await _nodes.ConnectAsync(skipCurrent, rounds: FailoverRounds, cancellation).ConfigureAwait(false);
             _connection = new Connection(client, lost.Number + 1);
             Volatile.Write(ref directory[index], client.Id);
-            _failovers.Add(Stopwatch.GetElapsedTime(started));
+            if (skipCurrent)
+                _failovers.Add(Stopwatch.GetElapsedTime(started));
         }
         catch (Exception error) when (error is RelayConnectionException or OperationCanceledException)
         {

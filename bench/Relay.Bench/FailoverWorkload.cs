@@ -82,14 +82,7 @@ internal sealed class FailoverWorkload(BenchOptions options, int clients, int ra
             problems.Add($"{stranded} clients stranded");
         if (answering < members.Length)
             problems.Add($"{members.Length - answering} clients not answering at the end");
-        if (tally.Unanswered > 0)
-            problems.Add($"{tally.Unanswered} messages lost without an answer");
-        if (tally.NotDeliveredButSeen > 0)
-            problems.Add($"{tally.NotDeliveredButSeen} answered NOT_DELIVERED but seen");
-        if (tally.DeliveredButNotSeen > 0)
-            problems.Add($"{tally.DeliveredButNotSeen} confirmed DELIVERED but never seen");
-        if (tally.Duplicated > 0)
-            problems.Add($"{tally.Duplicated} seen twice");
+        problems.AddRange(tally.Problems());
         if (timedOut)
             problems.Add("stopped at --limit");
 

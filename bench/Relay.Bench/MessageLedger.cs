@@ -12,6 +12,9 @@ internal sealed class MessageLedger(int senders)
     private readonly ConcurrentDictionary<int, Entry>[] _sent =
         Enumerable.Range(0, senders).Select(_ => new ConcurrentDictionary<int, Entry>()).ToArray();
 
+    /// <summary>Messages noted so far, all senders together.</summary>
+    public long SentCount => _sent.Sum(s => (long)s.Count);
+
     /// <summary>Noted before the message is written: on the sender's connection number <paramref name="connection"/>.</summary>
     public void Sending(int sender, int seq, int connection) => _sent[sender][seq] = new Entry(connection);
 
@@ -134,5 +137,20 @@ internal sealed class MessageLedger(int senders)
 
         /// <summary>No receipt on a connection that is still there, and not seen: lost without a word.</summary>
         public long Unanswered { get; set; }
+
+        /// <summary>What breaks a promise of docs/operations.md in these accounts; empty when none does.</summary>
+        public IReadOnlyList<string> Problems()
+        {
+            var problems = new List<string>();
+            if (Unanswered > 0)
+                problems.Add($"{Unanswered} messages lost without an answer");
+            if (NotDeliveredButSeen > 0)
+                problems.Add($"{NotDeliveredButSeen} answered NOT_DELIVERED but seen");
+            if (DeliveredButNotSeen > 0)
+                problems.Add($"{DeliveredButNotSeen} confirmed DELIVERED but never seen");
+            if (Duplicated > 0)
+                problems.Add($"{Duplicated} seen twice");
+            return problems;
+        }
     }
 }

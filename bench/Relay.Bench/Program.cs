@@ -101,9 +101,45 @@ var storm = new Command("storm", "K clients on one node, which is then killed: h
 storm.SetAction(parse => Run(parse, options => new StormWorkload(options,
     parse.GetValue(stormClientsOption), parse.GetValue(victimOption), parse.GetValue(victimPidOption), parse.GetValue(concurrencyOption)).RunAsync(), peers: false));
 
+var soakClientsOption = new Option<int>("--clients") { Description = "Long-lived clients chatting one-to-one with receipts, failing over between the nodes.", DefaultValueFactory = _ => 60 };
+var soakRateOption = new Option<int>("--rate") { Description = "Their messages per second, all together.", DefaultValueFactory = _ => 300 };
+var soakSecondsOption = new Option<double>("--seconds") { Description = "Traffic for this long in all (sampling pauses included).", DefaultValueFactory = _ => 600 };
+var warmupOption = new Option<double>("--warmup") { Description = "Seconds of traffic before the first sample (and before a restarted node's own).", DefaultValueFactory = _ => 60 };
+var settleOption = new Option<double>("--settle") { Description = "Quiet seconds between stopping traffic and a sample.", DefaultValueFactory = _ => 10 };
+var restartAtOption = new Option<double?>("--restart-at") { Description = "Seconds into the run to ask for a node restart (default: halfway; 0: none)." };
+var churnRateOption = new Option<double>("--churn-rate") { Description = "Short-lived clients per second: connect, act, leave by QUIT, FIN or RST.", DefaultValueFactory = _ => 5 };
+var roomsOption = new Option<int>("--rooms") { Description = "Rooms with long-lived members in lockstep rounds.", DefaultValueFactory = _ => 4 };
+var roomMembersOption = new Option<int>("--room-members") { Description = "Members per room.", DefaultValueFactory = _ => 5 };
+var pidsOption = new Option<string>("--pids") { Description = "The nodes' process ids, in the order of --nodes.", Required = true };
+var dashboardsOption = new Option<string>("--dashboards") { Description = "The nodes' dashboard endpoints (ip:port, for /metrics), in the order of --nodes.", Required = true };
+var controlOption = new Option<string>("--control-dir") { Description = "Directory where the script reports the restart it was asked for (file 'restarted': '<node number> <pid>').", Required = true };
+var soak = new Command("soak", "A bounded soak of a running cluster: steady chat, churn, rooms and a node restart; samples each node and fails on growth (scripts/soak.sh).")
+{
+    soakClientsOption, soakRateOption, soakSecondsOption, warmupOption, settleOption, restartAtOption, churnRateOption, roomsOption, roomMembersOption,
+    pidsOption, dashboardsOption, controlOption,
+};
+soak.SetAction(parse => Run(parse, options =>
+{
+    var seconds = parse.GetValue(soakSecondsOption);
+    var restartAt = parse.GetValue(restartAtOption) ?? seconds / 2;
+    var pids = parse.GetValue(pidsOption)!.Split(',', StringSplitOptions.TrimEntries)
+        .Select(p => int.TryParse(p, System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : throw new ArgumentException($"--pids: '{p}' is not a process id"))
+        .ToArray();
+    var dashboards = parse.GetValue(dashboardsOption)!.Split(',', StringSplitOptions.TrimEntries)
+        .Select(d => IPEndPoint.TryParse(d, out var endpoint) && IPAddress.IsLoopback(endpoint.Address) && endpoint.Port != 0
+            ? endpoint
+            : throw new ArgumentException($"--dashboards: '{d}' is not a loopback ip:port"))
+        .ToArray();
+    var plan = new SoakPlan(parse.GetValue(soakClientsOption), parse.GetValue(soakRateOption), TimeSpan.FromSeconds(seconds),
+        TimeSpan.FromSeconds(parse.GetValue(warmupOption)), TimeSpan.FromSeconds(parse.GetValue(settleOption)),
+        restartAt > 0 ? TimeSpan.FromSeconds(restartAt) : null, parse.GetValue(churnRateOption), parse.GetValue(roomsOption),
+        parse.GetValue(roomMembersOption), TimeSpan.FromSeconds(1), pids, dashboards, parse.GetValue(controlOption)!);
+    return new SoakWorkload(options, plan).RunAsync();
+}, peers: false));
+
 var root = new RootCommand("RelayChat load generator. Every run is bounded in count and time and talks only to the given loopback nodes.")
 {
-    nodesOption, formatOption, limitOption, serverOption, throughput, latency, conns, fanout, failover, storm,
+    nodesOption, formatOption, limitOption, serverOption, throughput, latency, conns, fanout, failover, storm, soak,
 };
 return await root.Parse(args).InvokeAsync();
 
