@@ -123,9 +123,11 @@ internal sealed class LeaseDirectory : ReceiveActor
         Context.System.EventStream.Unsubscribe(Self);
     }
 
-    // A leaving node still holds its clients until it has told them to reconnect.
+    // A node is Leaving only after it has told its clients to reconnect and they have quit or been
+    // closed (relay.cluster.leave-timeout, before the cluster-leave phase): a message routed to it
+    // then could only be dropped by its shards' hand-off, so its clients count as gone at once.
     private static bool IsRoutable(Member member) =>
-        member.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving;
+        member.Status is MemberStatus.Up or MemberStatus.WeaklyUp;
 
     private void Apply(LWWDictionary<string, string> leases) =>
         _table.SetOwners(
