@@ -34,8 +34,7 @@ public sealed class DashboardHttpTests
         // The only seed is a port nobody listens on: the node never joins a cluster.
         await using var node = TestProcess.StartProject(
             "Relay.Host", "--port", "0", "--cluster-port", "0", "--dashboard-port", port, "--seeds", $"127.0.0.1:{ports[1]}");
-        await node.WaitForLineAsync(l => l.StartsWith("dashboard on ", StringComparison.Ordinal) || l.Contains("Now listening", StringComparison.Ordinal), TimeSpan.FromSeconds(2))
-            .ContinueWith(_ => { }, TaskScheduler.Default);
+        // WaitForAsync polls until the process listens (refused connections count as not yet).
         using var dashboard = new DashboardClient(new Uri($"http://127.0.0.1:{port}/"));
 
         var ready = await dashboard.WaitForAsync("/healthz", body => body.GetProperty("status").GetString() == "ok", "the process answering health checks");

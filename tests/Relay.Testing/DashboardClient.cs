@@ -30,7 +30,8 @@ public sealed class DashboardClient : IDisposable
 
     /// <summary>
     /// GETs <paramref name="path"/> until its JSON satisfies <paramref name="condition"/> (the dashboard's
-    /// view follows the cluster within a report interval, a second), failing with <paramref name="what"/>
+    /// view follows the cluster within a report interval, a second; a refused connection, from a
+    /// process still starting, counts as not yet), failing with <paramref name="what"/>
     /// and the last body after <paramref name="within"/> (10 s).
     /// </summary>
     public async Task<JsonElement> WaitForAsync(string path, Func<JsonElement, bool> condition, string what, TimeSpan? within = null)
@@ -39,10 +40,18 @@ public sealed class DashboardClient : IDisposable
         JsonElement last = default;
         while (DateTime.UtcNow < deadline)
         {
-            var (status, body) = await GetJsonAsync(path);
-            last = body;
-            if (status == HttpStatusCode.OK && condition(body))
-                return body;
+            try
+            {
+                var (status, body) = await GetJsonAsync(path);
+                last = body;
+                if (status == HttpStatusCode.OK && condition(body))
+                    return body;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                // Not listening yet (a process still starting): ask again.
+            }
+
             await Task.Delay(100);
         }
 
