@@ -227,7 +227,15 @@ internal sealed class RoomMember(int index, string room, NodeList nodes)
         try
         {
             await foreach (var received in client.ReadAllAsync().ConfigureAwait(false))
+            {
+                // From RECONNECT on the node has taken the member out of its rooms: a line it sent
+                // before it saw RECONNECT is refused (NOT_MEMBER), which is an answer, not a fault.
+                if (reconnectAsked && received is ErrorReceived)
+                    continue;
                 reconnectAsked |= Handle(received);
+                if (received is ReconnectRequested)
+                    await QuitAsync(client).ConfigureAwait(false);
+            }
         }
         catch (RelayConnectionException)
         {
@@ -242,6 +250,19 @@ internal sealed class RoomMember(int index, string room, NodeList nodes)
         // Whatever waits for an answer on this connection will not get one.
         _confirmed?.TrySetException(new IOException("connection lost"));
         _pong?.TrySetException(new IOException("connection lost"));
+    }
+
+    /// <summary>Answers RECONNECT as a client should: QUIT, so that the node answers what came before and closes.</summary>
+    private static async Task QuitAsync(RelayClient client)
+    {
+        try
+        {
+            await client.QuitAsync().ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is System.Net.Sockets.SocketException or IOException or ObjectDisposedException)
+        {
+            // Closed already: the failover follows all the same.
+        }
     }
 
     /// <summary>True for the node's RECONNECT.</summary>
