@@ -226,7 +226,10 @@ internal sealed class SoakWorkload(BenchOptions options, SoakPlan plan)
         await traffic.Running.ConfigureAwait(false);
         traffic.Stop.Dispose();
         var waited = Stopwatch.StartNew();
-        while (_ledger.Awaiting(i => _steady[i].ConnectionNumber) > 0 && waited.Elapsed < ReceiptsWithin && !limit.IsCancellationRequested)
+        // A DELIVERED receipt can reach its sender before the recipient (in this process too) has
+        // read the line: wait for the recipients as well as for the receipts.
+        while ((_ledger.Awaiting(i => _steady[i].ConnectionNumber) > 0 || _ledger.Count(i => _steady[i].ConnectionNumber).DeliveredButNotSeen > 0)
+            && waited.Elapsed < ReceiptsWithin && !limit.IsCancellationRequested)
             await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
         try
         {

@@ -37,9 +37,12 @@ public sealed class SoakSmokeTests : IAsyncLifetime
 
         var result = await new SoakWorkload(options, plan).RunAsync();
 
-        Assert.True((long)result["sent"]! > 0);
-        Assert.Equal(result["sent"], result["seen by recipient"]);
-        Assert.Equal(result["sent"], result["DELIVERED receipts"]);
+        // A send the end of the traffic cancels midway counts as sent and as a failed write.
+        var written = (long)result["sent"]! - (long)result["write failed (connection broke)"]!;
+        Assert.True(written > 0);
+        Assert.InRange((long)result["write failed (connection broke)"]!, 0, 4);
+        Assert.Equal(written, result["seen by recipient"]);
+        Assert.Equal(written, result["DELIVERED receipts"]);
         Assert.Equal(0L, result["lost without an answer"]);
         Assert.True((int)result["room rounds right"]! > 0);
         Assert.Equal(result["room rounds"], result["room rounds right"]);
