@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # One-to-one figures of two builds side by side, alternating build by build so both see the same
 # machine: throughput and the nodes' CPU per message, latency at 10,000 msgs/s and the nodes' CPU
-# per message at that rate (idle cost included), and on one node
-# connects/s and bytes per idle connection. The "before/after" rows of docs/benchmarks.md come
-# from this.
+# per message at that rate (idle cost included), and on one node connects/s with the node's CPU
+# per connect and disconnect, and bytes per idle connection (on the fresh node, before any load).
+# Everything but the memory is measured after a warm-up that lets the JIT settle. The
+# "before/after" rows of docs/benchmarks.md come from this.
 #
 #   bench/compare.sh <other Relay.Host.dll> [rounds] [nodes]   (default 3 rounds of 1 node; a round
 #                                                             is ~1.5 minutes on 1 node, ~1 on 3)
@@ -68,8 +69,8 @@ per_message() { # cpu-ticks-before messages: the nodes' CPU µs per message sinc
 }
 
 if [ "$nodes" = 1 ]; then
-  echo "| round | build | msgs/s | node CPU µs/msg | p50 us | p90 us | p99 us | node CPU µs/msg at 10k/s | connects/s | bytes per idle connection |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| round | build | msgs/s | node CPU µs/msg | p50 us | p90 us | p99 us | node CPU µs/msg at 10k/s | connects/s | node CPU µs per connect+disconnect | bytes per idle connection (fresh node) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
 else
   echo "| round | build | 3 nodes msgs/s | nodes' CPU µs/msg | p50 us | p90 us | p99 us | nodes' CPU µs/msg at 10k/s |"
   echo "|---|---|---|---|---|---|---|---|"
@@ -81,7 +82,13 @@ for round in $(seq 1 "$rounds"); do
     dll=$this; env_vars=${THIS_ENV:-}
     [ "$build" = other ] && { dll=$other; env_vars=${OTHER_ENV:-}; }
     start_nodes "$dll" "$env_vars"
-    "${bench[@]}" throughput --messages 2000 >/dev/null   # warm-up (JIT)
+    # Memory per idle connection on the fresh node: after any load its heap has room to spare.
+    [ "$nodes" != 1 ] || memory=$("${bench[@]}" conns --count 5000 --pid "${pids[0]}")
+    # Warm-up: a node's JIT keeps compiling (tier-1 and PGO recompiles) for its first ~20 s under
+    # load, at up to 40 % of its CPU; measured before that settles, a figure is the JIT's, not the
+    # relay's (docs/benchmarks.md, "Warm-up").
+    "${bench[@]}" throughput >/dev/null
+    "${bench[@]}" latency --rate 10000 --seconds 10 >/dev/null
     before=$(cpu_ticks)
     t=$("${bench[@]}" throughput)
     cpu=$(per_message "$before" "$(field delivered <<<"$t")")
@@ -90,8 +97,9 @@ for round in $(seq 1 "$rounds"); do
     rate_cpu=$(per_message "$before" "$(field sent <<<"$l")")
     row="| $round | $build | $(field "msgs\/s" <<<"$t") | $cpu | $(field "p50 us" <<<"$l") | $(field "p90 us" <<<"$l") | $(field "p99 us" <<<"$l") | $rate_cpu |"
     if [ "$nodes" = 1 ]; then
-      c=$("${bench[@]}" conns --count 5000 --pid "${pids[0]}")
-      row+=" $(field "connects\/s" <<<"$c") | $(field "bytes per connection" <<<"$c") |"
+      before=$(cpu_ticks)
+      c=$("${bench[@]}" conns --count 5000)
+      row+=" $(field "connects\/s" <<<"$c") | $(per_message "$before" "$(field connections <<<"$c")") | $(field "bytes per connection" <<<"$memory") |"
     fi
     echo "$row"
     stop_nodes
