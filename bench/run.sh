@@ -181,8 +181,11 @@ if [ "$mode" = peers ]; then
   for run in $(seq 1 "$runs"); do
     echo "run $run of $runs: one node each" >&2
     start_relay; start_redis; start_nats
+    # Memory per idle connection on the fresh servers (after any load, a heap has room to spare);
+    # connects/s and CPU per connect once warm, like every other figure.
+    for s in $(rotate "$run" relay redis nats); do job "memory $s" "$s" conns --count "$conns" --concurrency 100 --pid "${server_pid[$s]}"; done
     for s in relay redis nats; do warm_up "$s"; done
-    for s in $(rotate "$run" relay redis nats); do job "conns $s" "$s" conns --count "$conns" --concurrency 100 --pid "${server_pid[$s]}"; done
+    for s in $(rotate "$run" relay redis nats); do job "conns $s" "$s" conns --count "$conns" --concurrency 100; done
     for s in $(rotate "$run" relay redis nats); do job "throughput $s" "$s" throughput --clients 100 --messages "$messages" --window 256; done
     for s in $(rotate "$run" relay redis nats); do job "latency $s" "$s" latency --clients 100 --rate 10000 --seconds "$rate_seconds"; done
     for s in $(rotate "$run" relay redis nats); do job "fanout $s" "$s" fanout --receivers 1000 --messages "$fanout_messages" --window 256; done
@@ -283,7 +286,7 @@ if [ "$mode" = peers ]; then
   row "3 nodes: servers' CPU per message at 10,000 msgs/s (latency job, idle cost included)" us "latency relay3" "" "latency nats3" "cpu per sent"
   row "connects/s ($conns clients, 100 at a time)" int "conns relay" "conns redis" "conns nats" "connects\/s"
   row "server CPU per connect and disconnect" us "conns relay" "conns redis" "conns nats" "cpu per connections"
-  row "RSS per idle connection (server's VmRSS growth ÷ $conns)" kb "conns relay" "conns redis" "conns nats" "bytes per connection"
+  row "RSS per idle connection (a fresh server's VmRSS growth ÷ $conns)" kb "memory relay" "memory redis" "memory nats" "bytes per connection"
   row "fan-out: room (channel) of 1,000, deliveries/s ($fanout_messages × 64 B, window 256)" int "fanout relay" "fanout redis" "fanout nats" "deliveries\/s"
   row "fan-out: server CPU per delivery" us "fanout relay" "fanout redis" "fanout nats" "cpu per delivered"
   echo "| lost / out of order / unfinished runs, every message run (1 node; 3 nodes) | $(check relay); $(check relay3) | $(check redis) | $(check nats); $(check nats3) | | | |"
