@@ -46,28 +46,9 @@ for i in 1 2 3; do
   nodes+="${nodes:+,}127.0.0.1:$((client_port + i))"
 done
 
-start_node() { # I
-  local i=$1 log=$log_dir/node$1.log deadline=$((SECONDS + 60))
-  [ -f "$log" ] && mv "$log" "$log_dir/node$i.$(date +%s%N).log"
-  dotnet "$host_dll" --port $((client_port + i)) --cluster-port $((cluster_base + i)) --dashboard-port 0 \
-    --seeds "$seeds" ${NODE_ARGS:-} >"$log" 2>&1 &
-  pid[$i]=$!
-  until grep -qs "RelayChat node listening on" "$log"; do
-    kill -0 "${pid[$i]}" 2>/dev/null || { echo "FAIL $mode: node $i exited at start; see $log"; exit 1; }
-    [ $SECONDS -lt $deadline ] || { echo "FAIL $mode: node $i not ready after 60 s; see $log"; exit 1; }
-    sleep 0.2
-  done
-}
-
-stop_node() { # I: SIGTERM, as a service manager would; bounded wait for the exit
-  local i=$1 deadline=$((SECONDS + 30))
-  kill -TERM "${pid[$i]}"
-  while kill -0 "${pid[$i]}" 2>/dev/null; do
-    [ $SECONDS -lt $deadline ] || { echo "FAIL $mode: node $i still running 30 s after SIGTERM"; exit 1; }
-    sleep 0.1
-  done
-  wait "${pid[$i]}" 2>/dev/null || true
-}
+fail() { echo "FAIL $mode: $1"; exit 1; }
+# shellcheck source=lib/nodes.sh
+. scripts/lib/nodes.sh   # the working directory is the repository's root (cd above)
 
 wait_for_line() { # file pattern seconds what
   local deadline=$((SECONDS + $3))
@@ -80,7 +61,7 @@ wait_for_line() { # file pattern seconds what
 
 field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\)\"\{0,1\}[,}].*/\1/p"; }
 
-for i in 1 2 3; do start_node "$i"; done
+for i in 1 2 3; do start_node "$i" --dashboard-port 0 ${NODE_ARGS:-}; done
 
 case $mode in
   rolling-restart)
@@ -92,8 +73,8 @@ case $mode in
     sleep 5
     for i in 1 2 3; do
       started=$SECONDS
-      stop_node "$i"
-      start_node "$i"
+      stop_node "$i" || true
+      start_node "$i" --dashboard-port 0 ${NODE_ARGS:-}
       echo "node $i restarted in $((SECONDS - started)) s"
       sleep 5
     done

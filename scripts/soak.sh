@@ -59,31 +59,11 @@ for i in 1 2 3; do
   dashboards+="${dashboards:+,}127.0.0.1:$((dashboard_base + i))"
 done
 
-start_node() { # I
-  local i=$1 log=$log_dir/node$1.log deadline=$((SECONDS + 60))
-  [ -f "$log" ] && mv "$log" "$log_dir/node$i.before-restart.log"
-  dotnet "$host_dll" --port $((client_port + i)) --cluster-port $((cluster_base + i)) \
-    --dashboard-port $((dashboard_base + i)) --seeds "$seeds" >"$log" 2>&1 &
-  pid[$i]=$!
-  until grep -qs "RelayChat node listening on" "$log"; do
-    kill -0 "${pid[$i]}" 2>/dev/null || { echo "FAIL: node $i exited at start; see $log"; exit 1; }
-    [ $SECONDS -lt $deadline ] || { echo "FAIL: node $i not ready after 60 s; see $log"; exit 1; }
-    sleep 0.2
-  done
-}
+fail() { echo "FAIL: $1"; exit 1; }
+# shellcheck source=lib/nodes.sh
+. scripts/lib/nodes.sh   # the working directory is the repository's root (cd above)
 
-stop_node() { # I: SIGTERM, as a service manager would; bounded wait for the exit
-  local i=$1 deadline=$((SECONDS + 30)) status=0
-  kill -TERM "${pid[$i]}"
-  while kill -0 "${pid[$i]}" 2>/dev/null; do
-    [ $SECONDS -lt $deadline ] || { echo "FAIL: node $i still running 30 s after SIGTERM"; exit 1; }
-    sleep 0.1
-  done
-  wait "${pid[$i]}" || status=$?
-  [ "$status" -eq 0 ] || echo "node $i exited with code $status after SIGTERM (0 expected)" | tee -a "$log_dir/problems"
-}
-
-for i in 1 2 3; do start_node "$i"; done
+for i in 1 2 3; do start_node "$i" --dashboard-port $((dashboard_base + i)); done
 echo "soak: 3 nodes on 127.0.0.1:$((client_port + 1))-$((client_port + 3)) (dashboards $((dashboard_base + 1))-$((dashboard_base + 3))); $minutes min of traffic, warm-up $warmup s, node $restart_node restarted halfway; logs in $log_dir"
 
 # The tool's own bound: the traffic, three pauses to sample (receipts, settle), and the end.
@@ -101,8 +81,10 @@ until grep -q "soak: restart a node now" "$log_dir/bench.err" 2>/dev/null; do
 done
 if kill -0 "$bench_pid" 2>/dev/null; then
   started=$SECONDS
-  stop_node "$restart_node"
-  start_node "$restart_node"
+  status=0
+  stop_node "$restart_node" || status=$?
+  [ "$status" -eq 0 ] || echo "node $restart_node exited with code $status after SIGTERM (0 expected)" | tee -a "$log_dir/problems"
+  start_node "$restart_node" --dashboard-port $((dashboard_base + restart_node))
   echo "soak: node $restart_node restarted in $((SECONDS - started)) s (pid ${pid[$restart_node]})"
   echo "$restart_node ${pid[$restart_node]}" >"$log_dir/restarted.tmp"
   mv "$log_dir/restarted.tmp" "$log_dir/restarted"

@@ -87,22 +87,10 @@ internal sealed class FailoverWorkload(BenchOptions options, int clients, int ra
             problems.Add("stopped at --limit");
 
         double Ms(double p) => failovers.Length == 0 ? 0 : Math.Round(failovers[Math.Min(failovers.Length - 1, (int)(p / 100 * failovers.Length))].TotalMilliseconds);
-        return new BenchResult("failover") { Completed = problems.Count == 0 }
-            .Add("nodes", options.Nodes.Count)
-            .Add("clients", members.Length)
-            .Add("seconds sending", Math.Round(sentFor.TotalSeconds, 1))
-            .Add("sent", tally.Sent)
-            .Add("seen by recipient", tally.Received)
-            .Add("DELIVERED receipts", tally.DeliveredReceipts)
-            .Add("NOT_DELIVERED", tally.NotDelivered.Values.Sum())
-            .Add("NOT_DELIVERED causes", string.Join(' ', tally.NotDelivered.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}")))
-            .Add("NOT_DELIVERED yet seen", tally.NotDeliveredButSeen)
-            .Add("no receipt, sender connection closed first", tally.ConnectionClosedFirst)
-            .Add("of those, not seen", tally.ConnectionClosedFirstAndLost)
-            .Add("write failed (connection broke)", tally.NotSent)
-            .Add("lost without an answer", tally.Unanswered)
-            .Add("DELIVERED but not seen", tally.DeliveredButNotSeen)
-            .Add("seen twice", tally.Duplicated)
+        return tally.AddTo(new BenchResult("failover") { Completed = problems.Count == 0 }
+                .Add("nodes", options.Nodes.Count)
+                .Add("clients", members.Length)
+                .Add("seconds sending", Math.Round(sentFor.TotalSeconds, 1)))
             .Add("RECONNECT received", members.Sum(m => m.ReconnectsAsked))
             .Add("other errors", members.Sum(m => m.OtherErrors))
             .Add("failovers", failovers.Length)

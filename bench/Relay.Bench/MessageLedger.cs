@@ -138,6 +138,21 @@ internal sealed class MessageLedger(int senders)
         /// <summary>No receipt on a connection that is still there, and not seen: lost without a word.</summary>
         public long Unanswered { get; set; }
 
+        /// <summary>Adds these accounts to <paramref name="result"/>, under the names every report of them uses.</summary>
+        public BenchResult AddTo(BenchResult result) => result
+            .Add("sent", Sent)
+            .Add("seen by recipient", Received)
+            .Add("DELIVERED receipts", DeliveredReceipts)
+            .Add("NOT_DELIVERED", NotDelivered.Values.Sum())
+            .Add("NOT_DELIVERED causes", string.Join(' ', NotDelivered.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}")))
+            .Add("NOT_DELIVERED yet seen", NotDeliveredButSeen)
+            .Add("no receipt, sender connection closed first", ConnectionClosedFirst)
+            .Add("of those, not seen", ConnectionClosedFirstAndLost)
+            .Add("write failed (connection broke)", NotSent)
+            .Add("lost without an answer", Unanswered)
+            .Add("DELIVERED but not seen", DeliveredButNotSeen)
+            .Add("seen twice", Duplicated);
+
         /// <summary>What breaks a promise of docs/operations.md in these accounts; empty when none does.</summary>
         public IReadOnlyList<string> Problems()
         {

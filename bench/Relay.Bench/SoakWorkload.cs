@@ -389,19 +389,10 @@ internal sealed class SoakWorkload(BenchOptions options, SoakPlan plan)
     {
         var tally = _ledger.Count(i => _steady[i].ConnectionNumber);
         var members = _groups.SelectMany(g => g.Members).ToArray();
-        var result = new BenchResult("soak") { Completed = problems.Count == 0 }
-            .Add("nodes", options.Nodes.Count)
-            .Add("seconds of traffic", Math.Round(trafficSeconds))
-            .Add("chatting clients", plan.Clients)
-            .Add("sent", tally.Sent)
-            .Add("seen by recipient", tally.Received)
-            .Add("DELIVERED receipts", tally.DeliveredReceipts)
-            .Add("NOT_DELIVERED", tally.NotDelivered.Values.Sum())
-            .Add("NOT_DELIVERED causes", string.Join(' ', tally.NotDelivered.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}")))
-            .Add("no receipt, sender connection closed first", tally.ConnectionClosedFirst)
-            .Add("of those, not seen", tally.ConnectionClosedFirstAndLost)
-            .Add("write failed (connection broke)", tally.NotSent)
-            .Add("lost without an answer", tally.Unanswered)
+        var result = tally.AddTo(new BenchResult("soak") { Completed = problems.Count == 0 }
+                .Add("nodes", options.Nodes.Count)
+                .Add("seconds of traffic", Math.Round(trafficSeconds))
+                .Add("chatting clients", plan.Clients))
             .Add("failovers", _steady.Sum(m => m.Failovers.Count) + members.Sum(m => m.Failovers))
             .Add("room rounds", _groups.Sum(g => g.Passed + g.Disrupted))
             .Add("room rounds right", _groups.Sum(g => g.Passed))
