@@ -193,7 +193,13 @@ if [ "$mode" = peers ]; then
   done
   echo "3 nodes each" >&2
   start_relay_cluster; start_nats_cluster
-  for s in relay3 nats3; do warm_up "$s"; done
+  # A cluster takes more warm-up than one node: three JITs, and remoting's paths besides (~25 s of
+  # load left RelayChat's cluster at twice its settled latency; docs/benchmarks.md, "Warm-up").
+  for s in relay3 nats3; do
+    warm_up "$s"
+    "${bench[@]}" --server "${s%3}" --nodes "${server_nodes[$s]}" throughput >/dev/null || true
+    "${bench[@]}" --server "${s%3}" --nodes "${server_nodes[$s]}" latency --rate 10000 --seconds 10 >/dev/null || true
+  done
   for run in $(seq 1 "$runs"); do
     echo "run $run of $runs: 3 nodes each" >&2
     for s in $(rotate "$run" relay3 nats3); do job "throughput $s" "$s" throughput --clients 100 --messages "$messages" --window 256; done
