@@ -32,20 +32,6 @@ esac
 host_dll=Relay.Host/bin/Release/net10.0/Relay.Host.dll
 bench=(dotnet bench/Relay.Bench/bin/Release/net10.0/Relay.Bench.dll --format json)
 log_dir=$(mktemp -d)
-declare -A pid
-bench_pid=""
-cleanup() {
-  [ -z "$bench_pid" ] || kill -9 "$bench_pid" 2>/dev/null || true
-  for i in "${!pid[@]}"; do kill -9 "${pid[$i]}" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-seeds=""; nodes=""
-for i in 1 2 3; do
-  seeds+="${seeds:+,}127.0.0.1:$((cluster_base + i))"
-  nodes+="${nodes:+,}127.0.0.1:$((client_port + i))"
-done
-
 fail() { echo "FAIL $mode: $1"; exit 1; }
 # shellcheck source=lib/nodes.sh
 . scripts/lib/nodes.sh   # the working directory is the repository's root (cd above)

@@ -44,24 +44,11 @@ warmup=$((seconds / 10)); [ $warmup -ge 15 ] || warmup=15; [ $warmup -le 60 ] ||
 host_dll=Relay.Host/bin/Release/net10.0/Relay.Host.dll
 bench_dll=bench/Relay.Bench/bin/Release/net10.0/Relay.Bench.dll
 log_dir=$(mktemp -d)
-declare -A pid
-bench_pid=""
-cleanup() {
-  [ -z "$bench_pid" ] || kill -9 "$bench_pid" 2>/dev/null || true
-  for i in "${!pid[@]}"; do kill -9 "${pid[$i]}" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-seeds=""; nodes=""; dashboards=""
-for i in 1 2 3; do
-  seeds+="${seeds:+,}127.0.0.1:$((cluster_base + i))"
-  nodes+="${nodes:+,}127.0.0.1:$((client_port + i))"
-  dashboards+="${dashboards:+,}127.0.0.1:$((dashboard_base + i))"
-done
-
 fail() { echo "FAIL: $1"; exit 1; }
 # shellcheck source=lib/nodes.sh
 . scripts/lib/nodes.sh   # the working directory is the repository's root (cd above)
+dashboards=""
+for i in 1 2 3; do dashboards+="${dashboards:+,}127.0.0.1:$((dashboard_base + i))"; done
 
 for i in 1 2 3; do start_node "$i" --dashboard-port $((dashboard_base + i)); done
 echo "soak: 3 nodes on 127.0.0.1:$((client_port + 1))-$((client_port + 3)) (dashboards $((dashboard_base + 1))-$((dashboard_base + 3))); $minutes min of traffic, warm-up $warmup s, node $restart_node restarted halfway; logs in $log_dir"

@@ -1,6 +1,21 @@
 # Starting and stopping the nodes of a local 3-node test cluster: sourced by scripts/faults.sh and
-# scripts/soak.sh. The caller sets host_dll, client_port, cluster_base, seeds, log_dir and the
-# array pid, and defines fail MESSAGE (print it and exit 1). Every wait is bounded.
+# scripts/soak.sh. The caller sets host_dll, client_port, cluster_base and log_dir first, defines
+# fail MESSAGE (print it and exit 1), and may set bench_pid (the load tool, killed with the nodes).
+# Every wait is bounded.
+
+declare -A pid
+bench_pid=""
+seeds=""; nodes=""   # the nodes' cluster endpoints (--seeds) and client endpoints (--nodes)
+for i in 1 2 3; do
+  seeds+="${seeds:+,}127.0.0.1:$((cluster_base + i))"
+  nodes+="${nodes:+,}127.0.0.1:$((client_port + i))"
+done
+
+kill_all() { # on exit, however the script ends: the load tool and every node
+  [ -z "$bench_pid" ] || kill -9 "$bench_pid" 2>/dev/null || true
+  for i in "${!pid[@]}"; do kill -9 "${pid[$i]}" 2>/dev/null || true; done
+}
+trap kill_all EXIT
 
 start_node() { # I [more Relay.Host arguments]: starts node I on 127.0.0.1 and waits for it to listen
   local i=$1 log=$log_dir/node$1.log deadline=$((SECONDS + 60))
